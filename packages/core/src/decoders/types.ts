@@ -1,0 +1,19 @@
+/** Raw pixels as a decoder library returns them: interleaved, non-premultiplied RGBA. */
+export interface RgbaRaster {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/**
+ * The small interface behind which lossy pixel decoding sits. PNG, GIF and BMP are decoded by
+ * core's own TypeScript (exact by construction); JPEG and WebP go through a PixelDecoder so a
+ * runtime may bring a faster one. Any implementation must pass the same parity suite.
+ */
+export interface PixelDecoder {
+  readonly name: string;
+  /** A JPEG with 1 or 3 components (grey, YCbCr or Adobe RGB) to RGBA, as libjpeg-turbo decodes it. */
+  jpeg(bytes: Uint8Array): Promise<RgbaRaster>;
+  /** A still WebP file (VP8 or VP8L, optional ALPH) to non-premultiplied RGBA, as libwebp decodes it. */
+  webp(bytes: Uint8Array): Promise<RgbaRaster>;
+}

@@ -1,0 +1,32 @@
+/**
+ * Every failure Starlight reports is a StarlightError with a stable `code`.
+ * Apps map codes to HTTP statuses and exit codes in one place each.
+ */
+export const ERROR_CODES = [
+  'E_UNSUPPORTED_FORMAT', // not an image we know (magic bytes unknown)
+  'E_CORRUPT_IMAGE', // the container or bitstream is invalid
+  'E_TRUNCATED', // the file ends before the image data does
+  'E_TOO_LARGE', // over the pixel or byte limits
+  'E_INVALID_ARGUMENT', // the caller passed something unusable
+  'E_DECODER', // an internal decoder failed in an unexpected way
+] as const;
+
+export type StarlightErrorCode = (typeof ERROR_CODES)[number];
+
+export class StarlightError extends Error {
+  readonly code: StarlightErrorCode;
+  constructor(code: StarlightErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message);
+    this.name = 'StarlightError';
+    this.code = code;
+    if (options && 'cause' in options) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+export function isStarlightError(e: unknown): e is StarlightError {
+  return e instanceof StarlightError;
+}
+
+/** Shorthands used by the parsers. */
+export const corrupt = (msg: string): StarlightError => new StarlightError('E_CORRUPT_IMAGE', msg);
+export const truncated = (msg: string): StarlightError => new StarlightError('E_TRUNCATED', msg);

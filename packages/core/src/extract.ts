@@ -1,0 +1,18 @@
+import { decodeImage, type DecodeOptions } from './decode.js';
+import type { DecodedImage } from './image.js';
+import { computeStreams, type Streams } from './streams.js';
+
+export interface ExtractResult {
+  /** The decoded image, for later stages (payload extraction, explanations) to share. */
+  image: DecodedImage;
+  streams: Streams;
+}
+
+/**
+ * Image file bytes in, the eight Starlight V4 streams out (channel-first Float32Arrays),
+ * plus the decoded image. Every failure is a StarlightError.
+ */
+export async function extractStreams(bytes: Uint8Array, options: DecodeOptions = {}): Promise<ExtractResult> {
+  const image = await decodeImage(bytes, options);
+  return { image, streams: computeStreams(image, bytes) };
+}
