@@ -9,5 +9,6 @@ export default defineConfig([
     clean: true,
     target: 'es2022',
     external: ['@jsquash/jpeg', '@jsquash/webp'],
+    tsconfig: 'tsconfig.lib.json',
   },
 ]);

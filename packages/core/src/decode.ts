@@ -128,10 +128,9 @@ async function decodeJpeg(bytes: Uint8Array, limits: Required<Limits>, decoder: 
   const p = parseJpegContainer(bytes, limits);
   const { width: w, height: h } = p.info;
   if (p.components === 4) {
-    const { decodeJpegPixels } = await import('./codecs/jpeg-decoder.js');
-    const cmyk = decodeJpegPixels(bytes);
-    if (cmyk.channels !== 4 || cmyk.width !== w || cmyk.height !== h) throw corrupt('CMYK JPEG decoded inconsistently');
-    return { ...p.info, rgb: cmykToRgb(cmyk.data, w * h), alpha: null, indices: null, palette: null };
+    // TODO(cmyk): wire the TypeScript libjpeg-turbo port here.
+    void cmykToRgb;
+    throw new StarlightError('E_UNSUPPORTED_FORMAT', 'CMYK JPEG decoding is not available yet');
   }
   const r = await decoder.jpeg(bytes);
   checkRaster(r, w, h, 'JPEG');

@@ -4,7 +4,9 @@
  * both, so that nothing Node- or DOM-specific can creep in; these are declared here by hand.
  */
 declare namespace WebAssembly {
-  interface Module {}
+  interface Module {
+    readonly __wasmModule?: never;
+  }
   interface Instance {
     readonly exports: Record<string, unknown>;
   }
