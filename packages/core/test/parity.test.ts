@@ -1,15 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
-import { extractStreams, STREAM_NAMES, StarlightError } from '../src/index.js';
-import { entries, readImage, sha256 } from './helpers/fixtures.js';
+import * as core from '../src/index.js';
+import { entries, readImage, referenceArrays, sha256 } from './helpers/fixtures.js';
+import { runParityCase, summarizeFailure, type ParityResult } from './parity-suite.js';
 
 /**
  * Parity with the Starlight V4 reference (Pillow + numpy + torchvision) on every fixture:
  * each of the eight streams must hash identically (float32 little-endian, channel-first;
- * lsb compares against the reference's CHW hash).
+ * lsb compares against the reference's CHW hash). The checks live in parity-suite.ts and
+ * browser.test.ts runs the very same ones in headless Chromium.
  */
 const all = entries();
 const ok = all.filter((e) => !e.error);
 const bad = all.filter((e) => e.error);
+
+async function referenceOrNull(file: string): Promise<Record<string, Float32Array> | null> {
+  try {
+    return referenceArrays(file);
+  } catch {
+    return null;
+  }
+}
+
+const run = (e: (typeof all)[number]): Promise<ParityResult> =>
+  runParityCase(core, { file: e.file, bytes: readImage(e.file), entry: e }, sha256, referenceOrNull);
 
 describe('Starlight V4 stream parity', () => {
   it('covers the whole fixture set', () => {
@@ -18,31 +31,20 @@ describe('Starlight V4 stream parity', () => {
   });
 
   it.each(ok.map((e) => [e.file, e] as const))('%s: all eight streams are bit-exact', async (_f, e) => {
-    const { image, streams } = await extractStreams(readImage(e.file));
-    expect([image.width, image.height]).toEqual(e.size);
-    // The reference converts GIFs that Pillow opens as L into P.
-    const mode = e.format === 'GIF' && e.pillow_mode === 'L' ? 'P' : e.pillow_mode;
-    expect(image.mode).toBe(mode);
-    expect(image.pillowFormat).toBe(e.format);
-    expect(image.exif.length).toBe(e.meta_sources!.exif_len);
-    const mismatched: string[] = [];
-    for (const name of STREAM_NAMES) {
-      const ref = e.streams![name]!;
-      expect(streams[name].shape).toEqual(name === 'lsb' ? [3, 256, 256] : ref.shape);
-      const want = name === 'lsb' ? ref.sha256_chw : ref.sha256;
-      if (sha256(streams[name].data) !== want) mismatched.push(name);
-    }
-    expect(mismatched).toEqual([]);
+    const r = await run(e);
+    expect(r.error).toBeUndefined();
+    expect(r.checks.filter((c) => !c.pass)).toEqual([]);
+    expect(r.streams.map((s) => s.name)).toEqual([...core.STREAM_NAMES]);
+    expect(r.streams.filter((s) => !s.equal).map((s) => `${s.name}${s.equalShare !== undefined ? ` (${(100 * s.equalShare).toFixed(3)}% of values equal)` : ''}`)).toEqual([]);
+    expect([r.pass, summarizeFailure(r)]).toEqual([true, `${e.file}: ok`]);
   });
 
   it.each(bad.map((e) => [e.file, e] as const))('%s: rejected with a typed error like the reference', async (_f, e) => {
-    const err = await extractStreams(readImage(e.file)).then(
-      () => null,
-      (x: unknown) => x,
-    );
-    expect(err).toBeInstanceOf(StarlightError);
-    const code = (err as StarlightError).code;
-    if (/truncated|could not create decoder/.test(e.error!.message)) expect(code).toBe('E_TRUNCATED');
-    else expect(['E_UNSUPPORTED_FORMAT', 'E_CORRUPT_IMAGE']).toContain(code);
+    const r = await run(e);
+    expect(r.error).toBeDefined();
+    expect(r.error!.typed).toBe(true);
+    if (/truncated|could not create decoder/.test(e.error!.message)) expect(r.error!.code).toBe('E_TRUNCATED');
+    else expect(['E_UNSUPPORTED_FORMAT', 'E_CORRUPT_IMAGE']).toContain(r.error!.code);
+    expect([r.pass, summarizeFailure(r)]).toEqual([true, `${e.file}: ok`]);
   });
 });
