@@ -1,5 +1,6 @@
 import { decodeImage, type DecodeOptions } from './decode.js';
 import type { DecodedImage } from './image.js';
+import { computeExtraInputs, type ExtraInputs } from './features/index.js';
 import { computeStreams, type Streams } from './streams.js';
 
 export interface ExtractResult {
@@ -15,4 +16,14 @@ export interface ExtractResult {
 export async function extractStreams(bytes: Uint8Array, options: DecodeOptions = {}): Promise<ExtractResult> {
   const image = await decodeImage(bytes, options);
   return { image, streams: computeStreams(image, bytes) };
+}
+
+export interface ModelInputsResult extends ExtractResult {
+  extras: ExtraInputs;
+}
+
+/** The eight V4 streams plus the detector's extra inputs (head bits, appended bytes, LSB statistics). */
+export async function extractModelInputs(bytes: Uint8Array, options: DecodeOptions = {}): Promise<ModelInputsResult> {
+  const image = await decodeImage(bytes, options);
+  return { image, streams: computeStreams(image, bytes), extras: computeExtraInputs(image, bytes) };
 }

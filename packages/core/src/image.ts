@@ -19,6 +19,8 @@ export interface ContainerInfo {
   exif: Uint8Array;
   /** Offset just past the last byte that belongs to the container: appended data starts here. */
   end: number;
+  /** True for JPEG and lossy (VP8) WebP, whose pixels carry compression noise. */
+  lossy: boolean;
   /** Number of frames (animated GIF/WebP, MPO). Only the first is decoded. */
   frames: number;
 }

@@ -14,4 +14,5 @@ export {
   type StreamName,
   type Streams,
 } from './streams.js';
-export { extractStreams, type ExtractResult } from './extract.js';
+export { extractStreams, extractModelInputs, type ExtractResult, type ModelInputsResult } from './extract.js';
+export { computeExtraInputs, EXTRA_SHAPES, HEAD_BITS, TAIL_BYTES, STATS_LEN, type ExtraInputs } from './features/index.js';

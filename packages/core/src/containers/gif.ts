@@ -127,6 +127,7 @@ function parse(b: Uint8Array, limits: Required<Limits>): GifParse {
       exif: new Uint8Array(0),
       end: end >= 0 ? end : Math.min(o, b.length),
       frames,
+      lossy: false,
     },
     gct,
     first,

@@ -105,6 +105,7 @@ export function parseJpegContainer(b: Uint8Array, limits: Required<Limits>): Jpe
       exif: exif ?? new Uint8Array(0),
       end,
       frames: Math.max(1, mpfCount),
+      lossy: true,
     },
     components: sof.nc,
     progressive: sof.progressive,

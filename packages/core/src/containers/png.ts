@@ -111,6 +111,7 @@ function parse(b: Uint8Array, limits: Required<Limits>): PngParse {
       exif,
       end: end >= 0 ? end : Math.min(o, b.length),
       frames: 1,
+      lossy: false,
     },
     bitDepth: ihdr.depth,
     colorType: ihdr.type,

@@ -58,6 +58,7 @@ export function parseWebpContainer(b: Uint8Array, limits: Required<Limits>): Web
   let animated = false;
   let frames = 1;
   let firstFrame: WebpParse['firstFrame'] = null;
+  let lossy = false;
   const exifChunk = list.find((c) => c.id === 'EXIF');
   if (first.id === 'VP8X') {
     if (first.size < 10) throw corrupt('WebP VP8X chunk is too short');
@@ -77,15 +78,18 @@ export function parseWebpContainer(b: Uint8Array, limits: Required<Limits>): Web
       const sub = chunks(b, f.start + 16, f.start + f.size);
       const bs = sub.find((c) => c.id === 'VP8 ' || c.id === 'VP8L');
       if (!bs) throw corrupt('WebP animation frame has no image data');
+      lossy = bs.id === 'VP8 ';
       const info = bitstreamInfo(b, bs);
       firstFrame = { x: fx, y: fy, w: info.w, h: info.h, chunks: b.subarray(f.start + 16, f.start + f.size) };
     } else {
       const bs = list.find((c) => c.id === 'VP8 ' || c.id === 'VP8L');
       if (!bs) throw corrupt('WebP has no image data');
+      lossy = bs.id === 'VP8 ';
       const info = bitstreamInfo(b, bs);
       hasAlpha = hasAlpha || info.alpha || list.some((c) => c.id === 'ALPH');
     }
   } else if (first.id === 'VP8 ' || first.id === 'VP8L') {
+    lossy = first.id === 'VP8 ';
     const info = bitstreamInfo(b, first);
     w = info.w;
     h = info.h;
@@ -104,6 +108,7 @@ export function parseWebpContainer(b: Uint8Array, limits: Required<Limits>): Web
       exif: exifChunk ? b.subarray(exifChunk.start, exifChunk.start + exifChunk.size) : new Uint8Array(0),
       end: to,
       frames,
+      lossy,
     },
     animated,
     firstFrame,

@@ -1,0 +1,101 @@
+"""Starlight detector: one network over the eight V4 streams plus three extra inputs.
+
+Inputs (names and shapes per image; the model adds a leading batch axis):
+  pixel (3,256,256)  meta (2048)  alpha (2,256,256)  lsb (3,256,256)  palette (768)
+  palette_lsb (1,256,256)  format (6)  content (6)            <- the exact Starlight V4 streams
+  bits (3,4096)  tail (1024)  stats (64)                     <- ours: packages/core/src/features
+Outputs: stego_logit (N,), method_logits (N,5), bit_order_logits (N,3), embedding (N,64).
+
+The graph is two parts. `Preprocess` has no parameters: it reduces the large 256x256 planes to
+13 maps of 32x32 (LSB density, LSB neighbour agreement, pixel flatness per 8x8 block). `Head` is
+everything trained. Training computes Preprocess once per image and then trains Head on the compact
+result, which is what makes a full run fit in an hour on two CPU cores; the exported ONNX model
+is Preprocess + Head, so users feed the streams themselves.
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+INPUTS = ["pixel", "meta", "alpha", "lsb", "palette", "palette_lsb", "format", "content", "bits", "tail", "stats"]
+OUTPUTS = ["stego_logit", "method_logits", "bit_order_logits", "embedding"]
+METHODS = ["alpha", "palette", "lsb.rgb", "exif", "eoi"]
+BIT_ORDERS = ["lsb-first", "msb-first", "none"]
+COMPACT = ["maps", "meta", "palette", "format", "content", "bits", "tail", "stats"]
+MAP_CHANNELS = 13
+
+
+def _agree(x):
+    """1 where a value equals its left neighbour (first column compares with itself)."""
+    left = torch.cat([x[..., :1], x[..., :-1]], dim=-1)
+    return (x == left).to(x.dtype)
+
+
+class Preprocess(nn.Module):
+    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats):
+        planes = torch.cat([lsb, alpha[:, 1:2], palette_lsb], dim=1)  # 5 LSB planes
+        maps = torch.cat(
+            [
+                F.avg_pool2d(planes, 8),  # LSB density
+                F.avg_pool2d(_agree(planes), 8),  # LSB neighbour agreement
+                F.avg_pool2d(_agree(pixel), 8),  # flat areas (equal neighbours)
+            ],
+            dim=1,
+        )
+        return maps, meta, palette, format, content, bits, tail, stats
+
+
+class Head(nn.Module):
+    def __init__(self, embed_dim=64, w=32):
+        super().__init__()
+        self.maps = nn.Sequential(
+            nn.Conv2d(MAP_CHANNELS, w, 3, padding=1), nn.ReLU(),
+            nn.Conv2d(w, w, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(w, w, 3, stride=2, padding=1), nn.ReLU(),
+        )
+        self.bits = nn.Sequential(nn.Conv1d(3, w, 8, stride=8), nn.ReLU(), nn.Conv1d(w, w, 5, stride=2, padding=2), nn.ReLU())
+        self.meta = nn.Sequential(nn.Conv1d(1, 16, 8, stride=4), nn.ReLU(), nn.Conv1d(16, 16, 5, stride=2, padding=2), nn.ReLU())
+        self.tail = nn.Sequential(nn.Conv1d(1, 16, 8, stride=4), nn.ReLU(), nn.Conv1d(16, 16, 5, stride=2, padding=2), nn.ReLU())
+        self.palette = nn.Linear(768, 32)
+        fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + 64
+        self.trunk = nn.Sequential(nn.Linear(fused, 192), nn.ReLU(), nn.Linear(192, 128), nn.ReLU())
+        self.stego = nn.Linear(128, 1)
+        self.method = nn.Linear(128, 5)
+        self.bit_order = nn.Linear(128, 3)
+        self.embed = nn.Linear(128, embed_dim)
+
+    @staticmethod
+    def _pool(x):
+        return torch.cat([x.mean(dim=-1), x.amax(dim=-1)], dim=1)
+
+    def forward(self, maps, meta, palette, format, content, bits, tail, stats):
+        m = self.maps(maps).flatten(2)
+        b = self.bits(bits * 2.0 - 1.0)
+        h = torch.cat(
+            [
+                self._pool(m),
+                self._pool(b),
+                b[:, :, :8].mean(dim=-1),  # the first bytes, where framings start
+                self._pool(self.meta(meta.unsqueeze(1) * 2.0 - 1.0)),
+                self._pool(self.tail(tail.unsqueeze(1) * 2.0 - 1.0)),
+                F.relu(self.palette(palette)),
+                format,
+                content,
+                stats,
+            ],
+            dim=1,
+        )
+        z = self.trunk(h)
+        emb = F.normalize(self.embed(z), dim=1)
+        return self.stego(z).squeeze(1), self.method(z), self.bit_order(z), emb
+
+
+class StarlightNet(nn.Module):
+    """What ships: streams in, logits out."""
+
+    def __init__(self, head=None):
+        super().__init__()
+        self.pre = Preprocess()
+        self.head = head or Head()
+
+    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats):
+        return self.head(*self.pre(pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats))

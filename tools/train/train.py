@@ -1,0 +1,345 @@
+#!/usr/bin/env python3
+"""Train the Starlight detector on feature shards written by tools/data (TypeScript), export ONNX.
+
+Usage: /usr/bin/python3 tools/train/train.py --data DIR --out DIR [--minutes 45] [--triplet] [--smoke]
+
+The shards hold the streams exactly as @starlight/core computed them (uint8 where the value is exact,
+bit planes packed); nothing here recomputes a stream. See tools/data/README.md for the layout.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model import BIT_ORDERS, INPUTS, METHODS, OUTPUTS, Head, Preprocess, StarlightNet  # noqa: E402
+
+torch.set_num_threads(2)
+torch.backends.mkldnn.enabled = False  # Debian's build: the oneDNN path is slower than BLAS here
+
+
+def load_split(data, split):
+    d = os.path.join(data, split)
+    arr = {}
+    for f in os.listdir(d):
+        if f.endswith(".npy"):
+            arr[f[:-4]] = np.load(os.path.join(d, f), mmap_mode="r")
+    with open(os.path.join(d, "rows.jsonl")) as fh:
+        rows = [json.loads(line) for line in fh]
+    assert len(rows) == arr["stego"].shape[0], (split, len(rows), arr["stego"].shape)
+    return arr, rows
+
+
+def streams_batch(arr, idx):
+    """Float32 model inputs for rows idx, exactly as @starlight/core would hand them to the model."""
+    u8 = lambda k: torch.from_numpy(np.ascontiguousarray(arr[k][idx]))
+    pixel_u8 = u8("pixel")
+    alpha_u8 = u8("alpha")
+    n = len(idx)
+    pal_lsb = np.unpackbits(arr["palette_lsb"][idx], axis=1).reshape(n, 1, 256, 256)
+    bits = np.unpackbits(arr["bits"][idx], axis=2).reshape(n, 3, 4096)
+    return dict(
+        pixel=pixel_u8.float() / 255.0,
+        meta=u8("meta").float() / 255.0,
+        alpha=torch.stack([alpha_u8.float() / 255.0, (alpha_u8 & 1).float()], dim=1),
+        lsb=(pixel_u8 & 1).float(),
+        palette=u8("palette").float() / 255.0,
+        palette_lsb=torch.from_numpy(pal_lsb).float(),
+        format=u8("format"),
+        content=u8("content"),
+        bits=torch.from_numpy(bits).float(),
+        tail=u8("tail").float() / 255.0,
+        stats=u8("stats"),
+    )
+
+
+def compact_split(arr, chunk=128):
+    """Run the parameter-free Preprocess once over a split."""
+    pre = Preprocess()
+    n = arr["stego"].shape[0]
+    outs = None
+    with torch.no_grad():
+        for s in range(0, n, chunk):
+            idx = np.arange(s, min(n, s + chunk))
+            parts = pre(**streams_batch(arr, idx))
+            if outs is None:
+                outs = [torch.empty((n,) + tuple(p.shape[1:]), dtype=torch.float32) for p in parts]
+            for o, p in zip(outs, parts):
+                o[s : s + len(idx)] = p
+    return outs
+
+
+def labels(arr):
+    return (
+        torch.from_numpy(np.asarray(arr["stego"], dtype=np.float32)),
+        torch.from_numpy(np.asarray(arr["method"], dtype=np.int64)),
+        torch.from_numpy(np.asarray(arr["bit_order"], dtype=np.int64)),
+    )
+
+
+def batch_hard_triplet(emb, y, margin=0.3):
+    d = torch.cdist(emb, emb)
+    same = y[:, None] == y[None, :]
+    pos = (d * same.float()).amax(dim=1)
+    neg = d.masked_fill(same, float("inf")).amin(dim=1)
+    valid = torch.isfinite(neg)
+    if not valid.any():
+        return emb.sum() * 0
+    return F.relu(pos[valid] - neg[valid] + margin).mean()
+
+
+def run_head(head, compact, idx):
+    return head(*[c[idx] for c in compact])
+
+
+def predict(head, compact, bs=1024):
+    head.eval()
+    n = compact[0].shape[0]
+    out = [[], [], [], []]
+    with torch.no_grad():
+        for s in range(0, n, bs):
+            idx = torch.arange(s, min(n, s + bs))
+            for o, r in zip(out, run_head(head, compact, idx)):
+                o.append(r)
+    head.train()
+    return [torch.cat(o) for o in out]
+
+
+def wilson(k, n, z=1.96):
+    if n == 0:
+        return [None, None]
+    p = k / n
+    den = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / den
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return [max(0.0, c - h), min(1.0, c + h)]
+
+
+def rate(k, n):
+    return {"k": int(k), "n": int(n), "rate": (k / n) if n else None, "ci95": wilson(k, n)}
+
+
+def silhouette(emb, y, max_n=2000, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    if emb.shape[0] > max_n:
+        sel = torch.randperm(emb.shape[0], generator=g)[:max_n]
+        emb, y = emb[sel], y[sel]
+    d = torch.cdist(emb, emb)
+    classes = y.unique()
+    if len(classes) < 2:
+        return None, None
+    s = []
+    within, between = [], []
+    for i in range(len(y)):
+        same = y == y[i]
+        same[i] = False
+        if same.sum() == 0:
+            continue
+        a = d[i, same].mean()
+        b = min(d[i, y == c].mean() for c in classes if c != y[i])
+        s.append(((b - a) / max(a, b)).item())
+        within.append(a.item())
+        between.append(b.item())
+    return float(np.mean(s)), float(np.mean(between) / max(1e-9, np.mean(within)))
+
+
+def evaluate(probs, mlog, blog, emb, y_stego, y_method, y_bit, rows, threshold):
+    pred = probs >= threshold
+    clean = y_stego == 0
+    stego = y_stego == 1
+    res = {"threshold": threshold}
+    res["fpr"] = rate(int((pred & clean).sum()), int(clean.sum()))
+    res["detection"] = rate(int((pred & stego).sum()), int(stego.sum()))
+    per = {}
+    for key in ("method", "format", "len_bucket", "variant", "big_short"):
+        groups = {}
+        for i, r in enumerate(rows):
+            if not r["stego"]:
+                continue
+            v = r.get(key)
+            if key == "big_short":
+                v = "short(<=64B) in >256^2" if (r["width"] * r["height"] > 65536 and (r.get("payload_len") or 0) <= 64) else None
+            if v is None:
+                continue
+            g = groups.setdefault(str(v), [0, 0])
+            g[1] += 1
+            g[0] += int(pred[i])
+        per[key] = {k: rate(*v) for k, v in sorted(groups.items())}
+    res["detection_by"] = per
+    cf = {}
+    for i, r in enumerate(rows):
+        if r["stego"] or not pred[i]:
+            continue
+        cf.setdefault(r["format"], 0)
+        cf[r["format"]] += 1
+    res["false_positives_by_format"] = cf
+    det = stego & pred
+    mp = mlog.argmax(1)
+    res["method_accuracy_on_detected"] = rate(int((mp[det] == y_method[det]).sum()), int(det.sum()))
+    by_m = {}
+    for m in range(5):
+        sel = det & (y_method == m)
+        by_m[METHODS[m]] = rate(int((mp[sel] == m).sum()), int(sel.sum()))
+    res["method_accuracy_by_method"] = by_m
+    bp = blog.argmax(1)
+    bo = {}
+    for m in (1, 2):
+        sel = det & (y_method == m) & (y_bit < 2)
+        bo[METHODS[m]] = rate(int((bp[sel] == y_bit[sel]).sum()), int(sel.sum()))
+    res["bit_order_accuracy"] = bo
+    yc = torch.where(y_stego == 1, y_method + 1, torch.zeros_like(y_method))
+    sil, ratio = silhouette(emb, yc)
+    res["embedding"] = {"silhouette": sil, "between_within_ratio": ratio}
+    return res
+
+
+def train(args):
+    t0 = time.time()
+    splits = {s: load_split(args.data, s) for s in ("train", "val", "test")}
+    print({s: len(v[1]) for s, v in splits.items()}, flush=True)
+    compact = {}
+    for s, (arr, _) in splits.items():
+        t = time.time()
+        compact[s] = compact_split(arr)
+        print(f"preprocessed {s}: {compact[s][0].shape[0]} rows in {time.time() - t:.0f}s", flush=True)
+    ys = {s: labels(arr) for s, (arr, _) in splits.items()}
+
+    torch.manual_seed(args.seed)
+    head = Head()
+    opt = torch.optim.AdamW(head.parameters(), lr=args.lr, weight_decay=1e-4)
+    n = compact["train"][0].shape[0]
+    y_st, y_m, y_b = ys["train"]
+    steps_per_epoch = max(1, n // args.batch)
+    total_steps = steps_per_epoch * args.epochs
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=total_steps, pct_start=0.15)
+    deadline = t0 + args.minutes * 60
+    step = 0
+    history = []
+    for epoch in range(args.epochs):
+        perm = torch.randperm(n)
+        tot = 0.0
+        te = time.time()
+        for b in range(steps_per_epoch):
+            idx = perm[b * args.batch : (b + 1) * args.batch]
+            logit, mlog, blog, emb = run_head(head, compact["train"], idx)
+            st = y_st[idx]
+            loss = F.binary_cross_entropy_with_logits(logit, st)
+            sm = st > 0.5
+            if sm.any():
+                loss = loss + F.cross_entropy(mlog[sm], y_m[idx][sm]) + 0.5 * F.cross_entropy(blog[sm], y_b[idx][sm])
+            if args.triplet:
+                yc = torch.where(sm, y_m[idx] + 1, torch.zeros_like(y_m[idx]))
+                loss = loss + args.triplet_weight * batch_hard_triplet(emb, yc)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if step < total_steps - 1:
+                sched.step()
+            step += 1
+            tot += loss.item()
+        vp = torch.sigmoid(predict(head, compact["val"])[0])
+        vy = ys["val"][0]
+        auc_proxy = float((vp[vy == 1] > vp[vy == 0].max()).float().mean()) if (vy == 0).any() else None
+        history.append({"epoch": epoch + 1, "loss": tot / steps_per_epoch, "val_det_at_zero_fp": auc_proxy, "sec": time.time() - te})
+        print(json.dumps(history[-1]), flush=True)
+        if time.time() > deadline:
+            print("time budget reached", flush=True)
+            break
+
+    # Threshold on validation: the smallest that keeps the clean false-positive rate <= target.
+    vlog = predict(head, compact["val"])
+    vprob = torch.sigmoid(vlog[0])
+    vclean = torch.sort(vprob[ys["val"][0] == 0], descending=True).values
+    allowed = int(math.floor(args.target_fpr * len(vclean)))
+    thr = float(vclean[allowed].item()) if len(vclean) > allowed else 0.5
+    thr = float(np.nextafter(np.float32(thr), np.float32(2.0)))  # strictly above that clean score
+    thr = min(max(thr, 0.5), 0.999999)
+    tlog = predict(head, compact["test"])
+    tprob = torch.sigmoid(tlog[0])
+    metrics = {
+        "split_counts": {s: {"clean": int((ys[s][0] == 0).sum()), "stego": int((ys[s][0] == 1).sum())} for s in ys},
+        "triplet": bool(args.triplet),
+        "history": history,
+        "val": evaluate(vprob, vlog[1], vlog[2], vlog[3], *ys["val"], splits["val"][1], thr),
+        "test": evaluate(tprob, tlog[1], tlog[2], tlog[3], *ys["test"], splits["test"][1], thr),
+        "train_seconds": time.time() - t0,
+    }
+    os.makedirs(args.out, exist_ok=True)
+    torch.save(head.state_dict(), os.path.join(args.out, "head.pt"))
+    with open(os.path.join(args.out, "metrics.json"), "w") as fh:
+        json.dump(metrics, fh, indent=1)
+    export(head, thr, args, splits["test"][0])
+    print(json.dumps({k: metrics["test"][k] for k in ("threshold", "fpr", "detection", "method_accuracy_on_detected", "bit_order_accuracy", "embedding")}), flush=True)
+    return metrics
+
+
+def export(head, threshold, args, test_arr):
+    import onnx
+
+    net = StarlightNet(head).eval()
+    example = streams_batch(test_arr, np.arange(min(2, test_arr["stego"].shape[0])))
+    path = os.path.join(args.out, "starlight.onnx")
+    torch.onnx.export(
+        net,
+        tuple(example[k] for k in INPUTS),
+        path,
+        input_names=INPUTS,
+        output_names=OUTPUTS,
+        dynamic_axes={k: {0: "batch"} for k in INPUTS + OUTPUTS},
+        opset_version=17,
+        do_constant_folding=True,
+    )
+    onnx.checker.check_model(onnx.load(path), full_check=True)
+    # PyTorch logits of the whole test split, for the onnxruntime parity check in TypeScript.
+    n = test_arr["stego"].shape[0]
+    outs = [[] for _ in OUTPUTS]
+    with torch.no_grad():
+        for s in range(0, n, 128):
+            r = net(**streams_batch(test_arr, np.arange(s, min(n, s + 128))))
+            for o, x in zip(outs, r):
+                o.append(x.numpy())
+    for name, o in zip(OUTPUTS, outs):
+        np.save(os.path.join(args.out, f"torch_{name}.npy"), np.concatenate(o).astype(np.float32))
+    with open(os.path.join(args.out, "model.json"), "w") as fh:
+        json.dump(
+            {
+                "name": "starlight-detector",
+                "threshold": threshold,
+                "inputs": INPUTS,
+                "outputs": OUTPUTS,
+                "methods": METHODS,
+                "bit_orders": BIT_ORDERS,
+                "opset": 17,
+                "precision": "fp32",
+                "triplet": bool(args.triplet),
+            },
+            fh,
+            indent=1,
+        )
+    print(f"exported {path} ({os.path.getsize(path) / 1024:.0f} KiB)", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--minutes", type=float, default=45)
+    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--triplet", action="store_true")
+    ap.add_argument("--triplet-weight", type=float, default=0.5)
+    ap.add_argument("--target-fpr", type=float, default=0.0005)
+    args = ap.parse_args()
+    train(args)
+
+
+if __name__ == "__main__":
+    main()
