@@ -90,7 +90,7 @@ function wrap(e: unknown): StarlightError {
   return new StarlightError('E_CORRUPT_IMAGE', `the image could not be decoded: ${msg}`, { cause: e });
 }
 
-function guard<T>(fn: () => T): T {
+export function guard<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {

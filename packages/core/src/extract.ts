@@ -1,4 +1,4 @@
-import { decodeImage, type DecodeOptions } from './decode.js';
+import { decodeImage, guard, type DecodeOptions } from './decode.js';
 import type { DecodedImage } from './image.js';
 import { computeExtraInputs, type ExtraInputs } from './features/index.js';
 import { computeStreams, type Streams } from './streams.js';
@@ -15,7 +15,7 @@ export interface ExtractResult {
  */
 export async function extractStreams(bytes: Uint8Array, options: DecodeOptions = {}): Promise<ExtractResult> {
   const image = await decodeImage(bytes, options);
-  return { image, streams: computeStreams(image, bytes) };
+  return guard(() => ({ image, streams: computeStreams(image, bytes) }));
 }
 
 export interface ModelInputsResult extends ExtractResult {
@@ -25,5 +25,5 @@ export interface ModelInputsResult extends ExtractResult {
 /** The eight V4 streams plus the detector's extra inputs (head bits, appended bytes, LSB statistics). */
 export async function extractModelInputs(bytes: Uint8Array, options: DecodeOptions = {}): Promise<ModelInputsResult> {
   const image = await decodeImage(bytes, options);
-  return { image, streams: computeStreams(image, bytes), extras: computeExtraInputs(image, bytes) };
+  return guard(() => ({ image, streams: computeStreams(image, bytes), extras: computeExtraInputs(image, bytes) }));
 }

@@ -3,8 +3,8 @@ import { corrupt, truncated } from './errors.js';
 
 /**
  * Inflate a zlib stream given as a list of pieces, producing at most `need` bytes.
- * Input is fed in small slices, so a decompression bomb never expands past `need`
- * plus one slice's worth. Returns the bytes produced (possibly fewer than `need` when
+ * Input is fed in slices, so a decompression bomb never expands past `need` plus one
+ * slice's worth (deflate expands at most 1032:1). Returns the bytes produced (possibly fewer than `need` when
  * the stream ends early; the caller decides whether that is truncation).
  */
 export function inflateBounded(pieces: Uint8Array[], need: number): Uint8Array {
@@ -18,7 +18,9 @@ export function inflateBounded(pieces: Uint8Array[], need: number): Uint8Array {
     got += n;
     if (got >= need) done = true;
   });
-  const SLICE = 4096;
+  // Large enough that fflate's output buffers rarely regrow; small enough that a bomb overshoots
+  // `need` by at most ~1032 x SLICE bytes before we stop feeding it.
+  const SLICE = 32 * 1024;
   try {
     // zlib header: 2 bytes; fflate's Inflate wants raw deflate, so strip it here.
     let skip = 2;

@@ -44,6 +44,7 @@ export function parseJpegContainer(b: Uint8Array, limits: Required<Limits>): Jpe
   let mpfCount = 0;
   let end = -1;
   let sawScan = false;
+  let scanBytes = 0;
   while (o < b.length) {
     if (b[o] !== 0xff) {
       if (!sawScan) throw corrupt(`JPEG has no marker at offset ${o}`);
@@ -83,9 +84,11 @@ export function parseJpegContainer(b: Uint8Array, limits: Required<Limits>): Jpe
     o = segEnd;
     if (m === 0xda) {
       sawScan = true;
+      const scanStart = o;
       // Skip entropy-coded data: up to the next marker that is not a stuffed byte or a restart marker.
       while (o + 1 < b.length && !(b[o] === 0xff && b[o + 1] !== 0 && !(b[o + 1]! >= 0xd0 && b[o + 1]! <= 0xd7))) o++;
       if (o + 1 >= b.length) o = b.length;
+      scanBytes += o - scanStart;
     }
   }
   if (!sof) throw sawScan || o >= b.length ? truncated('JPEG ends before its frame header') : corrupt('JPEG has no frame header');
@@ -94,6 +97,12 @@ export function parseJpegContainer(b: Uint8Array, limits: Required<Limits>): Jpe
   checkDimensions(sof.w, sof.h, limits);
   if (!sawScan) throw truncated('JPEG ends before its image data');
   if (end < 0) throw truncated('JPEG image data is truncated (no end-of-image marker)');
+  // Every 8x8 block costs at least one bit of entropy-coded data (its DC code). A file declaring
+  // far more blocks than its data can hold would make the decoder invent a huge grey image.
+  const blocks = Math.ceil(sof.w / 8) * Math.ceil(sof.h / 8);
+  if (scanBytes * 8 < blocks) {
+    throw truncated(`JPEG declares ${sof.w}x${sof.h} but carries only ${scanBytes} bytes of image data`);
+  }
   const mode: ImageMode = sof.nc === 1 ? 'L' : sof.nc === 3 ? 'RGB' : 'CMYK';
   return {
     info: {

@@ -125,51 +125,48 @@ export function parsePng(b: Uint8Array, limits: Required<Limits>): ContainerInfo
   return parse(b, limits).info;
 }
 
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
-
-/** Undo PNG filters in place for one pass; returns rows of `rowBytes` bytes each (filter bytes removed). */
+/** Undo PNG filters for one pass; returns rows of `rowBytes` bytes each (filter bytes removed). */
 function unfilter(src: Uint8Array, srcOff: number, rows: number, rowBytes: number, bpp: number): Uint8Array {
   const out = new Uint8Array(rows * rowBytes);
-  let prev = -1;
+  const zero = new Uint8Array(rowBytes);
   for (let y = 0; y < rows; y++) {
     const f = src[srcOff + y * (rowBytes + 1)]!;
     const s = srcOff + y * (rowBytes + 1) + 1;
     const d = y * rowBytes;
+    const line = src.subarray(s, s + rowBytes);
+    const cur = out.subarray(d, d + rowBytes);
+    const up = y > 0 ? out.subarray(d - rowBytes, d) : zero;
     switch (f) {
       case 0:
-        out.set(src.subarray(s, s + rowBytes), d);
+        cur.set(line);
         break;
       case 1:
-        for (let i = 0; i < rowBytes; i++) out[d + i] = (src[s + i]! + (i >= bpp ? out[d + i - bpp]! : 0)) & 255;
+        for (let i = 0; i < bpp; i++) cur[i] = line[i]!;
+        for (let i = bpp; i < rowBytes; i++) cur[i] = (line[i]! + cur[i - bpp]!) & 255;
         break;
       case 2:
-        for (let i = 0; i < rowBytes; i++) out[d + i] = (src[s + i]! + (prev >= 0 ? out[prev + i]! : 0)) & 255;
+        for (let i = 0; i < rowBytes; i++) cur[i] = (line[i]! + up[i]!) & 255;
         break;
       case 3:
-        for (let i = 0; i < rowBytes; i++) {
-          const a = i >= bpp ? out[d + i - bpp]! : 0;
-          const up = prev >= 0 ? out[prev + i]! : 0;
-          out[d + i] = (src[s + i]! + ((a + up) >> 1)) & 255;
-        }
+        for (let i = 0; i < bpp; i++) cur[i] = (line[i]! + (up[i]! >> 1)) & 255;
+        for (let i = bpp; i < rowBytes; i++) cur[i] = (line[i]! + ((cur[i - bpp]! + up[i]!) >> 1)) & 255;
         break;
       case 4:
-        for (let i = 0; i < rowBytes; i++) {
-          const a = i >= bpp ? out[d + i - bpp]! : 0;
-          const up = prev >= 0 ? out[prev + i]! : 0;
-          const c = prev >= 0 && i >= bpp ? out[prev + i - bpp]! : 0;
-          out[d + i] = (src[s + i]! + paeth(a, up, c)) & 255;
+        for (let i = 0; i < bpp; i++) cur[i] = (line[i]! + up[i]!) & 255;
+        for (let i = bpp; i < rowBytes; i++) {
+          const a = cur[i - bpp]!;
+          const b = up[i]!;
+          const c = up[i - bpp]!;
+          const p = a + b - c;
+          const pa = p > a ? p - a : a - p;
+          const pb = p > b ? p - b : b - p;
+          const pc = p > c ? p - c : c - p;
+          cur[i] = (line[i]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
         }
         break;
       default:
         throw corrupt(`PNG row ${y} has unknown filter type ${f}`);
     }
-    prev = d;
   }
   return out;
 }
@@ -220,6 +217,10 @@ export function decodePng(b: Uint8Array, limits: Required<Limits>): DecodedImage
   for (const ps of passes) need += ps.ph * (rowBytesFor(ps.pw) + 1);
   const raw = inflateBounded(p.idat, need);
 
+  // Fast path: a non-interlaced 8-bit image's unfiltered rows are already its samples.
+  if (!p.interlace && p.bitDepth === 8) {
+    return toImage(p, unfilter(raw, 0, h, rowBytesFor(w), bpp), mode, w, h);
+  }
   // Samples per pixel at full precision (16-bit kept as 16-bit here).
   const samples = p.bitDepth === 16 ? new Uint16Array(w * h * ch) : new Uint8Array(w * h * ch);
   const read = makeSampleReader(p.bitDepth);

@@ -80,6 +80,8 @@ export function parseWebpContainer(b: Uint8Array, limits: Required<Limits>): Web
       if (!bs) throw corrupt('WebP animation frame has no image data');
       lossy = bs.id === 'VP8 ';
       const info = bitstreamInfo(b, bs);
+      checkDimensions(info.w, info.h, limits);
+      if (fx + info.w > w || fy + info.h > h) throw corrupt('WebP animation frame lies outside the canvas');
       firstFrame = { x: fx, y: fy, w: info.w, h: info.h, chunks: b.subarray(f.start + 16, f.start + f.size) };
     } else {
       const bs = list.find((c) => c.id === 'VP8 ' || c.id === 'VP8L');

@@ -9,38 +9,68 @@ interface WasmCodec {
   decode: DecodeFn;
 }
 
+const silent = (): void => undefined;
+
 /**
- * Instantiate asynchronously (browsers refuse synchronous instantiation of large modules
- * on the main thread) with the module compiled from the embedded bytes.
+ * Instantiate asynchronously (browsers refuse synchronous instantiation of large modules on the
+ * main thread) from a module compiled once from the embedded bytes. Codec warnings are not printed.
  */
-async function load(codec: Promise<WasmCodec>, b64: Promise<string>): Promise<DecodeFn> {
-  const [c, data] = await Promise.all([codec, b64]);
-  const module = await WebAssembly.compile(base64ToBytes(data));
-  await c.init(module, {
+async function load(codec: Promise<WasmCodec>, module: Promise<WebAssembly.Module>): Promise<DecodeFn> {
+  const [c, m] = await Promise.all([codec, module]);
+  await c.init(m, {
+    print: silent,
+    printErr: silent,
     instantiateWasm(imports: WebAssembly.Imports, done: (i: WebAssembly.Instance) => void) {
-      WebAssembly.instantiate(module, imports).then(done);
+      WebAssembly.instantiate(m, imports).then(done, silent);
       return {};
     },
   });
   return c.decode;
 }
 
+let jpegModule: Promise<WebAssembly.Module> | null = null;
+let webpModule: Promise<WebAssembly.Module> | null = null;
 let jpegDecode: Promise<DecodeFn> | null = null;
 let webpDecode: Promise<DecodeFn> | null = null;
+
+const loadJpeg = (): Promise<DecodeFn> =>
+  load(
+    import('@jsquash/jpeg/decode.js').then((m) => ({ init: m.init, decode: m.default }) as unknown as WasmCodec),
+    (jpegModule ??= import('./wasm-binaries.generated.js').then((m) => WebAssembly.compile(base64ToBytes(m.JPEG_WASM)))),
+  );
+
+const loadWebp = (): Promise<DecodeFn> =>
+  load(
+    import('@jsquash/webp/decode.js').then((m) => ({ init: m.init, decode: m.default }) as unknown as WasmCodec),
+    (webpModule ??= import('./wasm-binaries.generated.js').then((m) => WebAssembly.compile(base64ToBytes(m.WEBP_WASM)))),
+  );
 
 function toRaster(r: { width: number; height: number; data: Uint8ClampedArray }): RgbaRaster {
   return { width: r.width, height: r.height, data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.length) };
 }
 
-async function run(decoder: Promise<DecodeFn>, bytes: Uint8Array, what: string): Promise<RgbaRaster> {
+/** Why a codec call failed: emscripten throws an ExitStatus object or an Error with libjpeg's message. */
+function describe(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (e && typeof e === 'object' && 'status' in e) return `decoder exited with status ${(e as { status: unknown }).status}`;
+  return String(e);
+}
+
+async function run(kind: 'jpeg' | 'webp', bytes: Uint8Array): Promise<RgbaRaster> {
+  const decoder = kind === 'jpeg' ? (jpegDecode ??= loadJpeg()) : (webpDecode ??= loadWebp());
   const fn = await decoder;
   // The codecs take an ArrayBuffer; copy so the caller's buffer is never detached or aliased.
   const copy = bytes.slice().buffer;
   try {
     return toRaster(await fn(copy));
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new StarlightError('E_CORRUPT_IMAGE', `${what} decoder rejected the image: ${msg.split('\n').join(' ').trim() || 'decoding error'}`);
+    // A fatal libjpeg/libwebp error unwinds out of the wasm code without cleaning up its heap:
+    // never reuse that instance. The next call instantiates a fresh one.
+    if (kind === 'jpeg') jpegDecode = null;
+    else webpDecode = null;
+    const what = kind === 'jpeg' ? 'JPEG' : 'WebP';
+    const msg = describe(e).split('\n').join(' ').trim() || 'decoding error';
+    throw new StarlightError('E_CORRUPT_IMAGE', `${what} decoder rejected the image: ${msg}`);
   }
 }
 
@@ -50,18 +80,6 @@ async function run(decoder: Promise<DecodeFn>, bytes: Uint8Array, what: string):
  */
 export const wasmDecoder: PixelDecoder = {
   name: 'wasm (libjpeg-turbo, libwebp)',
-  jpeg(bytes) {
-    jpegDecode ??= load(
-      import('@jsquash/jpeg/decode.js').then((m) => ({ init: m.init, decode: m.default }) as unknown as WasmCodec),
-      import('./wasm-binaries.generated.js').then((m) => m.JPEG_WASM),
-    );
-    return run(jpegDecode, bytes, 'JPEG');
-  },
-  webp(bytes) {
-    webpDecode ??= load(
-      import('@jsquash/webp/decode.js').then((m) => ({ init: m.init, decode: m.default }) as unknown as WasmCodec),
-      import('./wasm-binaries.generated.js').then((m) => m.WEBP_WASM),
-    );
-    return run(webpDecode, bytes, 'WebP');
-  },
+  jpeg: (bytes) => run('jpeg', bytes),
+  webp: (bytes) => run('webp', bytes),
 };
