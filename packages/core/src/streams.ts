@@ -156,11 +156,25 @@ export function computeStreams(img: DecodedImage, bytes: Uint8Array): Streams {
   const { width: w, height: h, mode } = img;
   const plane = CROP * CROP;
 
+  // pixel and lsb in one pass over the crop; the LSB bytes for `content` are packed on the way.
   const pixel = new Float32Array(3 * plane);
   const lsb = new Float32Array(3 * plane);
+  const lsbBytes = new Uint8Array((3 * plane) >> 3);
+  const ax = cropAxis(w);
+  const ay = cropAxis(h);
   for (let c = 0; c < 3; c++) {
-    cropPlane(img.rgb, w, h, 3, c, pixel, c * plane, DIV255);
-    cropPlane(img.rgb, w, h, 3, c, lsb, c * plane, IDENTITY_LSB);
+    for (let y = 0; y < ay.len; y++) {
+      let d = c * plane + (ay.dst + y) * CROP + ax.dst;
+      let s = ((ay.src + y) * w + ax.src) * 3 + c;
+      for (let x = 0; x < ax.len; x++, s += 3, d++) {
+        const v = img.rgb[s]!;
+        pixel[d] = DIV255[v]!;
+        if (v & 1) {
+          lsb[d] = 1;
+          lsbBytes[d >> 3]! |= 0x80 >> (d & 7);
+        }
+      }
+    }
   }
 
   const meta = new Float32Array(META_LEN);
@@ -195,7 +209,7 @@ export function computeStreams(img: DecodedImage, bytes: Uint8Array): Streams {
   }
 
   const format = Float32Array.of(mode === 'RGBA' ? 1 : 0, alphaStd, mode === 'P' ? 1 : 0, mode === 'RGB' ? 1 : 0, w / 256, h / 256);
-  const content = Float32Array.of(...byteStats(packBits(lsb, 3 * plane)), ...alphaStats);
+  const content = Float32Array.of(...byteStats(lsbBytes), ...alphaStats);
 
   return {
     pixel: { shape: STREAM_SHAPES.pixel, data: pixel },

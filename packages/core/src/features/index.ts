@@ -25,101 +25,103 @@ export interface ExtraInputs {
   stats: Float32Array;
 }
 
-/** A view of one 8-bit plane of the image: value of pixel i is data[i*stride + offset]. */
-interface Plane {
-  data: Uint8Array;
-  stride: number;
-  offset: number;
-}
-
 const PLANE_FEATURES = 11;
 
+/** Pairs-of-values chi-square, as log1p(chi / degrees of freedom); 0 when no pair has 5 samples. */
+function chiPov(hist: Uint32Array): number {
+  let s = 0;
+  let dof = 0;
+  for (let k = 0; k < 256; k += 2) {
+    const a = hist[k]!;
+    const b = hist[k + 1]!;
+    if (a + b < 5) continue;
+    const e = (a + b) / 2;
+    s += ((a - e) * (a - e) + (b - e) * (b - e)) / e;
+    dof++;
+  }
+  return dof ? Math.log1p(s / dof) : 0;
+}
+
 /**
- * Per-plane statistics (11 values):
+ * Per-plane statistics (11 values) of a contiguous 8-bit plane:
  * 0 share of ones in the LSB plane
  * 1 horizontal LSB agreement P(lsb(x) == lsb(x+1))
  * 2 flat-neighbourhood speckle: among pixels whose 4 neighbours are all equal (v), the share that differ from v by exactly 1
  *   (LSB replacement and LSB matching both leave such +-1 speckles in flat areas; natural rendering rarely does)
  * 3 share of pixels in such flat neighbourhoods
- * 4..7 pairs-of-values chi-square (log1p of chi/dof) over the first 1/64, 1/16, 1/4 and all of the raster
+ * 4..7 pairs-of-values chi-square over the first 1/64, 1/16, 1/4 and all of the raster
  *   (embedding equalises the counts of 2k and 2k+1; sequential embedding does it first at the start)
  * 8 speckle over the first 1/16 of the raster
  * 9 LSB agreement over the first 1/16 of the raster
  * 10 LSB agreement over the last 1/16 of the raster
  */
-function planeStats(p: Plane, w: number, h: number, out: Float32Array, at: number): void {
+function planeStats(v: Uint8Array, w: number, h: number, out: Float32Array, at: number): void {
   const n = w * h;
-  const { data, stride, offset } = p;
-  const v = (i: number): number => data[i * stride + offset]!;
+  const prefixN = Math.max(1, Math.floor(n / 16));
+  const suffixFrom = n - prefixN;
+  const marks = [Math.max(1, Math.floor(n / 64)), prefixN, Math.max(1, Math.floor(n / 4)), n];
+  const hist = new Uint32Array(256);
   let ones = 0;
   let agree = 0;
   let pairs = 0;
-  for (let y = 0; y < h; y++) {
-    let prev = -1;
-    for (let x = 0; x < w; x++) {
-      const b = v(y * w + x) & 1;
-      ones += b;
-      if (prev >= 0) {
+  let agreePre = 0;
+  let pairsPre = 0;
+  let agreeSuf = 0;
+  let pairsSuf = 0;
+  let mark = 0;
+  for (let i = 0, y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      const val = v[i]!;
+      hist[val]!++;
+      ones += val & 1;
+      if (x > 0) {
+        const same = ((val ^ v[i - 1]!) & 1) === 0 ? 1 : 0;
+        agree += same;
         pairs++;
-        if (b === prev) agree++;
+        if (i < prefixN) {
+          agreePre += same;
+          pairsPre++;
+        } else if (i >= suffixFrom) {
+          agreeSuf += same;
+          pairsSuf++;
+        }
       }
-      prev = b;
+      while (mark < 4 && i + 1 === marks[mark]) out[at + 4 + mark++] = chiPov(hist);
     }
   }
-  const prefixN = Math.max(1, Math.floor(n / 16));
-  const speckle = (from: number, to: number): [number, number] => {
-    let flat = 0;
-    let pm1 = 0;
-    for (let i = from; i < to; i++) {
-      const y = Math.floor(i / w);
-      const x = i - y * w;
-      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) continue;
-      const l = v(i - 1);
-      if (v(i + 1) !== l || v(i - w) !== l || v(i + w) !== l) continue;
+  let flat = 0;
+  let pm1 = 0;
+  let flatPre = 0;
+  let pm1Pre = 0;
+  for (let y = 1; y < h - 1; y++) {
+    let i = y * w + 1;
+    for (let x = 1; x < w - 1; x++, i++) {
+      const l = v[i - 1]!;
+      if (v[i + 1] !== l || v[i - w] !== l || v[i + w] !== l) continue;
+      const d = v[i]! - l;
+      const hit = d === 1 || d === -1 ? 1 : 0;
       flat++;
-      const d = v(i) - l;
-      if (d === 1 || d === -1) pm1++;
+      pm1 += hit;
+      if (i < prefixN) {
+        flatPre++;
+        pm1Pre += hit;
+      }
     }
-    return [flat, pm1];
-  };
-  const [flatAll, pm1All] = speckle(0, n);
-  const [flatPre, pm1Pre] = speckle(0, prefixN);
-  const agreeRange = (from: number, to: number): number => {
-    let a = 0;
-    let c = 0;
-    for (let i = Math.max(1, from); i < to; i++) {
-      if (i % w === 0) continue;
-      c++;
-      if ((v(i) & 1) === (v(i - 1) & 1)) a++;
-    }
-    return c ? a / c : 0.5;
-  };
-  const chi = (count: number): number => {
-    const hist = new Uint32Array(256);
-    for (let i = 0; i < count; i++) hist[v(i)]!++;
-    let s = 0;
-    let dof = 0;
-    for (let k = 0; k < 256; k += 2) {
-      const a = hist[k]!;
-      const b = hist[k + 1]!;
-      if (a + b < 5) continue;
-      const e = (a + b) / 2;
-      s += ((a - e) * (a - e)) / e + ((b - e) * (b - e)) / e;
-      dof++;
-    }
-    return dof ? Math.log1p(s / dof) : 0;
-  };
+  }
   out[at] = ones / n;
   out[at + 1] = pairs ? agree / pairs : 0.5;
-  out[at + 2] = flatAll ? pm1All / flatAll : 0;
-  out[at + 3] = flatAll / n;
-  out[at + 4] = chi(Math.max(1, Math.floor(n / 64)));
-  out[at + 5] = chi(prefixN);
-  out[at + 6] = chi(Math.max(1, Math.floor(n / 4)));
-  out[at + 7] = chi(n);
+  out[at + 2] = flat ? pm1 / flat : 0;
+  out[at + 3] = flat / n;
   out[at + 8] = flatPre ? pm1Pre / flatPre : 0;
-  out[at + 9] = agreeRange(0, prefixN);
-  out[at + 10] = agreeRange(n - prefixN, n);
+  out[at + 9] = pairsPre ? agreePre / pairsPre : 0.5;
+  out[at + 10] = pairsSuf ? agreeSuf / pairsSuf : 0.5;
+}
+
+/** Channel c of an interleaved buffer as a contiguous plane. */
+function channel(data: Uint8Array, stride: number, c: number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0, j = c; i < n; i++, j += stride) out[i] = data[j]!;
+  return out;
 }
 
 const AI42 = [0x41, 0x49, 0x34, 0x32];
@@ -142,12 +144,12 @@ export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array): ExtraI
   for (let i = 0; i < Math.min(TAIL_BYTES, appended.length); i++) tail[i] = appended[i]! / 255;
 
   const stats = new Float32Array(STATS_LEN);
-  const planes: (Plane | null)[] = [
-    { data: img.rgb, stride: 3, offset: 0 },
-    { data: img.rgb, stride: 3, offset: 1 },
-    { data: img.rgb, stride: 3, offset: 2 },
-    img.mode === 'RGBA' && img.alpha ? { data: img.alpha, stride: 1, offset: 0 } : null,
-    img.mode === 'P' && img.indices ? { data: img.indices, stride: 1, offset: 0 } : null,
+  const planes: (Uint8Array | null)[] = [
+    channel(img.rgb, 3, 0, n),
+    channel(img.rgb, 3, 1, n),
+    channel(img.rgb, 3, 2, n),
+    img.mode === 'RGBA' ? img.alpha : null,
+    img.mode === 'P' ? img.indices : null,
   ];
   planes.forEach((p, k) => {
     if (p) planeStats(p, w, h, stats, k * PLANE_FEATURES);
