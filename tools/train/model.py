@@ -48,7 +48,7 @@ class Head(nn.Module):
     def __init__(self, embed_dim=64, w=32):
         super().__init__()
         self.maps = nn.Sequential(
-            nn.Conv2d(MAP_CHANNELS, w, 3, padding=1), nn.ReLU(),
+            nn.Conv2d(MAP_CHANNELS, w, 3, stride=2, padding=1), nn.ReLU(),
             nn.Conv2d(w, w, 3, stride=2, padding=1), nn.ReLU(),
             nn.Conv2d(w, w, 3, stride=2, padding=1), nn.ReLU(),
         )

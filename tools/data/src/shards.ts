@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       let alive = nWorkers;
       for (let w = 0; w < nWorkers; w++) {
         const mine = rows.map((r, i) => [i, r] as [number, ManifestRow]).filter(([i]) => i % nWorkers === w);
-        const wk = new Worker(new URL(import.meta.url), { workerData: { dir, rows: mine }, execArgv: process.execArgv });
+        const wk = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: import.meta.url, dir, rows: mine } });
         wk.on('message', (m: { i: number; r?: Record<string, Uint8Array>; error?: string }) => {
           if (m.error) errors.push(m.error);
           else for (const [k, v] of Object.entries(m.r!)) writers[k]!.write(m.i, v);

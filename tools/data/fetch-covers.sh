@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Download the Debian packages whose images are our clean covers and unpack them into
+# .cache/covers/<package>/ (no installation). Keep to these sources: other image sets stay free
+# for independent evaluation.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+dest="${1:-$root/.cache/covers}"
+pkgs=(adwaita-icon-theme gnome-icon-theme tango-icon-theme gimp-data gimp-data-extras
+      extremetuxracer-data neverball-data hedgewars-data supertux-data frozen-bubble-data freeciv-data)
+mkdir -p "$dest/debs"
+cd "$dest/debs"
+for p in "${pkgs[@]}"; do
+  if [ -d "$dest/$p" ]; then continue; fi
+  ls "${p}"_*.deb >/dev/null 2>&1 || apt-get download "$p" >/dev/null
+  mkdir -p "$dest/$p.tmp" && dpkg-deb -x "${p}"_*.deb "$dest/$p.tmp" && mv "$dest/$p.tmp" "$dest/$p"
+done
+find "$dest" -path "$dest/debs" -prune -o -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.jpeg' -o -name '*.gif' -o -name '*.pat' \) -print | wc -l
