@@ -1,6 +1,7 @@
 import { startsWith } from './bytes.js';
 import { decodeBmp, parseBmp } from './containers/bmp.js';
 import { decodeGif, parseGif } from './containers/gif.js';
+import { decodeJpegPixels } from './codecs/jpeg-decoder.js';
 import { parseJpegContainer } from './containers/jpeg.js';
 import { decodePng, parsePng, PNG_SIGNATURE } from './containers/png.js';
 import { parseWebpContainer, type WebpParse } from './containers/webp.js';
@@ -128,9 +129,11 @@ async function decodeJpeg(bytes: Uint8Array, limits: Required<Limits>, decoder: 
   const p = parseJpegContainer(bytes, limits);
   const { width: w, height: h } = p.info;
   if (p.components === 4) {
-    // TODO(cmyk): wire the TypeScript libjpeg-turbo port here.
-    void cmykToRgb;
-    throw new StarlightError('E_UNSUPPORTED_FORMAT', 'CMYK JPEG decoding is not available yet');
+    // libjpeg cannot convert CMYK to RGBA, so the wasm decoders stop here: core's own
+    // TypeScript port of libjpeg-turbo's decoder gives the raw CMYK samples, bit-exact.
+    const cmyk = decodeJpegPixels(bytes);
+    if (cmyk.channels !== 4 || cmyk.width !== w || cmyk.height !== h) throw corrupt('CMYK JPEG decoded inconsistently');
+    return { ...p.info, rgb: cmykToRgb(cmyk.data, w * h), alpha: null, indices: null, palette: null };
   }
   const r = await decoder.jpeg(bytes);
   checkRaster(r, w, h, 'JPEG');
