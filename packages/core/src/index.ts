@@ -16,3 +16,4 @@ export {
 } from './streams.js';
 export { extractStreams, extractModelInputs, type ExtractResult, type ModelInputsResult } from './extract.js';
 export { computeExtraInputs, EXTRA_SHAPES, HEAD_BITS, TAIL_BYTES, STATS_LEN, type ExtraInputs } from './features/index.js';
+export * from './payload/index.js';

@@ -1,0 +1,190 @@
+import { describe, expect, it } from '@jest/globals';
+import { StarlightError } from '@starlight/core';
+import { decodeImage, readContainer } from '../../core/src/decode.js';
+import { findUserComment } from '../../core/src/payload/index.js';
+import { encodeBmp } from '../src/bmp.js';
+import { encodeJpegRgba, encodeWebpLossless } from '../src/codecs.js';
+import { encodeGif } from '../src/gif.js';
+import { buildExif, userCommentValue } from '../src/exif.js';
+import { embedPayload } from '../src/methods.js';
+import { encodePng } from '../src/png.js';
+import { Rng } from '../src/prng.js';
+import type { IndexedImage, RasterImage } from '../src/image.js';
+import { addWebpMetadata } from '../src/containers.js';
+
+const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
+
+function raster(rng: Rng, w: number, h: number, ch: 1 | 3 | 4): RasterImage {
+  return { width: w, height: h, channels: ch, data: rng.bytes(w * h * ch) };
+}
+function indexed(rng: Rng, w: number, h: number, colors: number): IndexedImage {
+  return { width: w, height: h, indices: rng.bytes(w * h, 0, colors - 1), palette: rng.bytes(colors * 3) };
+}
+function rgbOf(r: RasterImage): Uint8Array {
+  const n = r.width * r.height;
+  const out = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) out[3 * i + c] = r.data[i * r.channels + (r.channels === 1 ? 0 : c)]!;
+  return out;
+}
+function alphaOf(r: RasterImage): Uint8Array {
+  return Uint8Array.from({ length: r.width * r.height }, (_, i) => r.data[i * 4 + 3]!);
+}
+
+const SIZES: [number, number][] = [
+  [1, 1],
+  [1, 7],
+  [7, 1],
+  [2, 3],
+  [17, 13],
+  [64, 31],
+  [255, 3],
+];
+
+describe('PNG writer', () => {
+  const rng = new Rng(1);
+  it.each(SIZES)('%ix%i: colour types 0, 2, 3, 6 decode sample-exact (core decoder)', async (w, h) => {
+    const g = raster(rng, w, h, 1);
+    const dg = await decodeImage(encodePng(g));
+    expect(dg.mode).toBe('L');
+    expect(same(dg.rgb, rgbOf(g))).toBe(true);
+    const c = raster(rng, w, h, 3);
+    const dc = await decodeImage(encodePng(c, { filter: rng.bool() ? 'none' : 'adaptive' }));
+    expect(dc.mode).toBe('RGB');
+    expect(same(dc.rgb, c.data)).toBe(true);
+    const a = raster(rng, w, h, 4);
+    const da = await decodeImage(encodePng(a));
+    expect(da.mode).toBe('RGBA');
+    expect(same(da.rgb, rgbOf(a))).toBe(true);
+    expect(same(da.alpha!, alphaOf(a))).toBe(true);
+    const p = indexed(rng, w, h, rng.int(1, 256));
+    const dp = await decodeImage(encodePng(p, { transparency: [0, 128] }));
+    expect(dp.mode).toBe('P');
+    expect(same(dp.indices!, p.indices)).toBe(true);
+    expect(same(dp.palette!, p.palette)).toBe(true);
+  });
+
+  it('colour type 4 (grey + alpha) and tRNS keys are written', async () => {
+    const la = raster(rng, 9, 5, 4);
+    for (let i = 0; i < 45; i++) la.data[i * 4 + 1] = la.data[i * 4 + 2] = la.data[i * 4]!;
+    const d = await decodeImage(encodePng(la, { colorType: 4 }));
+    expect(d.mode).toBe('LA');
+    expect((await decodeImage(encodePng(raster(rng, 4, 4, 3), { transparency: [1, 2, 3] }))).mode).toBe('RGB');
+    expect(() => encodePng(raster(rng, 4, 4, 3), { transparency: [1] })).toThrow(StarlightError);
+  });
+});
+
+describe('GIF writer (LZW)', () => {
+  const rng = new Rng(2);
+  it.each([2, 3, 4, 16, 17, 128, 256])('%i colours, several sizes, indices exact', async (colors) => {
+    for (const [w, h] of SIZES) {
+      const p = indexed(rng, w, h, colors);
+      const d = await decodeImage(encodeGif(p, { interlace: rng.bool(0.3) }));
+      expect([d.width, d.height]).toEqual([w, h]);
+      expect(same(d.indices!, p.indices)).toBe(true);
+    }
+  });
+
+  it('large noisy images fill the 4096-code table and clear it; flat ones make long codes', async () => {
+    for (const p of [indexed(rng, 300, 200, 256), { ...indexed(rng, 400, 300, 2), indices: new Uint8Array(400 * 300) }]) {
+      const d = await decodeImage(encodeGif(p, { comment: 'Created with GIMP', transparentIndex: 1 }));
+      expect(same(d.indices!, p.indices)).toBe(true);
+    }
+  });
+});
+
+describe('BMP writer', () => {
+  const rng = new Rng(3);
+  it.each(SIZES)('%ix%i: 24-bit, 32-bit RGB, 32-bit RGBA (V4 bit fields) and 8-bit', async (w, h) => {
+    const c = raster(rng, w, h, 3);
+    for (const topDown of [false, true]) {
+      const d24 = await decodeImage(encodeBmp(c, { topDown }));
+      expect(d24.mode).toBe('RGB');
+      expect(same(d24.rgb, c.data)).toBe(true);
+    }
+    const d32 = await decodeImage(encodeBmp(c, { bits: 32 }));
+    expect(same(d32.rgb, c.data)).toBe(true);
+    const a = raster(rng, w, h, 4);
+    const da = await decodeImage(encodeBmp(a));
+    expect(da.mode).toBe('RGBA');
+    expect(same(da.alpha!, alphaOf(a))).toBe(true);
+    const p = indexed(rng, w, h, 200);
+    const dp = await decodeImage(encodeBmp(p));
+    expect(dp.mode).toBe('P');
+    expect(same(dp.indices!, p.indices)).toBe(true);
+    const file = encodeBmp(c);
+    expect(readContainer(file).end).toBe(file.length);
+  });
+});
+
+describe('WebP (lossless, exact) and JPEG via wasm', () => {
+  const rng = new Rng(4);
+  it.each(SIZES)('%ix%i: lossless WebP is sample-exact, including RGB under alpha 0', async (w, h) => {
+    const a = raster(rng, w, h, 4);
+    for (let i = 0; i < w * h; i += 3) a.data[i * 4 + 3] = 0;
+    const d = await decodeImage(await encodeWebpLossless(a.data, w, h));
+    expect(d.mode).toBe('RGBA');
+    expect(same(d.rgb, rgbOf(a))).toBe(true);
+    expect(same(d.alpha!, alphaOf(a))).toBe(true);
+    const opaque = raster(rng, w, h, 4);
+    for (let i = 0; i < w * h; i++) opaque.data[i * 4 + 3] = 255;
+    expect((await decodeImage(await encodeWebpLossless(opaque.data, w, h))).mode).toBe('RGB');
+  });
+
+  it('JPEG encodes at the right size; EXIF/XMP insertion keeps WebP valid', async () => {
+    const a = raster(rng, 33, 17, 4);
+    const j = await decodeImage(await encodeJpegRgba(a.data, 33, 17, 90));
+    expect([j.width, j.height, j.format]).toEqual([33, 17, 'jpeg']);
+    const w = addWebpMetadata(await encodeWebpLossless(a.data, 33, 17), { exif: buildExif({ userComment: userCommentValue('x y z') }), xmp: '<x/>' });
+    const d = await decodeImage(w);
+    expect(d.mode).toBe('RGBA');
+    expect(w[12 + 8]! & 0x18).toBe(0x18); // VP8X flags: alpha + EXIF
+  });
+});
+
+describe('EXIF builder', () => {
+  it.each(['II', 'MM'] as const)('%s: core finds the UserComment in the Exif sub-IFD', (bo) => {
+    const value = userCommentValue('hello exif', 'ascii', bo);
+    const t = buildExif({ byteOrder: bo, userComment: value });
+    const uc = findUserComment(t)!;
+    expect(uc.ifd).toBe('exif');
+    expect(uc.littleEndian).toBe(bo === 'II');
+    expect(same(uc.value, value)).toBe(true);
+  });
+  it('unicode comments are UTF-16 in the TIFF byte order', () => {
+    expect(Array.from(userCommentValue('A', 'unicode', 'II').subarray(8))).toEqual([0x41, 0]);
+    expect(Array.from(userCommentValue('A', 'unicode', 'MM').subarray(8))).toEqual([0, 0x41]);
+  });
+});
+
+describe('embedder errors', () => {
+  const rng = new Rng(5);
+  const cover = raster(rng, 8, 8, 3);
+  const code = async (p: Promise<unknown>): Promise<string> =>
+    p.then(
+      () => 'ok',
+      (e: unknown) => (e instanceof StarlightError ? e.code : `not a StarlightError: ${String(e)}`),
+    );
+  it('method/format mismatches, bad payloads and bad covers are E_INVALID_ARGUMENT', async () => {
+    expect(await code(embedPayload(cover, { method: 'alpha', format: 'jpeg', payload: 'x' }))).toBe('E_INVALID_ARGUMENT');
+    expect(await code(embedPayload(cover, { method: 'exif', format: 'gif', payload: 'x' }))).toBe('E_INVALID_ARGUMENT');
+    expect(await code(embedPayload(cover, { method: 'nope' as never, format: 'png', payload: 'x' }))).toBe('E_INVALID_ARGUMENT');
+    expect(await code(embedPayload(cover, { method: 'palette', format: 'gif', payload: Uint8Array.of(65, 0, 66) }))).toBe('E_INVALID_ARGUMENT');
+    expect(await code(embedPayload(cover, { method: 'eoi', format: 'png', payload: '' }))).toBe('E_INVALID_ARGUMENT');
+    expect(await code(embedPayload({ width: 2, height: 2, channels: 3, data: new Uint8Array(5) }, { method: 'eoi', format: 'png', payload: 'x' }))).toBe('E_INVALID_ARGUMENT');
+    expect(await code(embedPayload({ width: 0, height: 2, channels: 3, data: new Uint8Array(0) }, { method: 'eoi', format: 'png', payload: 'x' }))).toBe('E_INVALID_ARGUMENT');
+  });
+
+  it('an image smaller than the payload is E_TOO_LARGE with the numbers in the message', async () => {
+    const one = raster(rng, 1, 1, 4);
+    for (const method of ['alpha', 'palette', 'lsb.rgb'] as const) {
+      const p = embedPayload(one, { method, format: 'png', payload: 'x' });
+      await expect(p).rejects.toMatchObject({ code: 'E_TOO_LARGE' });
+      await expect(p).rejects.toThrow(/payload too large: .* needs \d+ bits .* a 1x1 image holds \d+ bits/);
+    }
+    await expect(embedPayload(cover, { method: 'exif', format: 'jpeg', payload: new Uint8Array(70000).fill(65) })).rejects.toMatchObject({ code: 'E_TOO_LARGE' });
+    // `truncate` cuts instead.
+    const r = await embedPayload(raster(rng, 4, 4, 3), { method: 'lsb.rgb', format: 'png', payload: 'abcdefghij', truncate: true });
+    expect(r.truncated).toBe(true);
+    expect(new TextDecoder().decode(r.framed)).toBe('abcdef');
+  });
+});

@@ -1,0 +1,14 @@
+export interface ModelSpec {
+  name: string;
+  version: string;
+  threshold: number;
+  inputs: string[];
+  outputs: string[];
+  methods: string[];
+  bit_orders: string[];
+  opset: number;
+  precision: 'fp32' | 'int8';
+  triplet: boolean;
+}
+export declare const MODEL_SPEC: ModelSpec;
+export declare const MODEL_URL: URL;

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Render packages/model/MODEL_CARD.md from the shipped metrics.json (+ the other run's, for the
+triplet comparison). Usage: card.py <shipped-metrics.json> <other-metrics.json> <parity.json> <out.md>"""
+import json
+import sys
+
+
+def pct(r):
+    if r is None or r.get("rate") is None:
+        return "n/a"
+    lo, hi = r["ci95"]
+    return f"{100 * r['rate']:.2f} % ({r['k']}/{r['n']}; 95 % CI {100 * lo:.2f}–{100 * hi:.2f})"
+
+
+def table(title, d):
+    out = [f"| {title} | detected |", "| --- | --- |"]
+    out += [f"| {k} | {pct(v)} |" for k, v in d.items()]
+    return "\n".join(out)
+
+
+def main():
+    shipped, other, parity_path, out = sys.argv[1:5]
+    m = json.load(open(shipped))
+    o = json.load(open(other))
+    parity = json.load(open(parity_path))
+    t = m["test"]
+    c = m["split_counts"]
+    hist = m["history"]
+    lines = []
+    w = lines.append
+    w("# Starlight detector — model card\n")
+    w("One ONNX model (FP32, opset 17, dynamic batch axis) that reads the eight Starlight V4 streams plus three")
+    w("inputs of ours (`bits`: the first 4096 LSBs from pixel (0,0) of RGB, alpha and palette-index planes; `tail`:")
+    w("the bytes after the container's true end; `stats`: 64 global/prefix LSB statistics) and outputs")
+    w("`stego_logit`, `method_logits` (alpha 0, palette 1, lsb.rgb 2, exif 3, eoi 4), `bit_order_logits`")
+    w("(lsb-first, msb-first, none) and a 64-d `embedding`. All inputs are computed by `@starlight/core`")
+    w("(`extractModelInputs`); training read them from shards written by that same code.\n")
+    w(f"**Frozen threshold**: {t['threshold']:.6f} on sigmoid(stego_logit), chosen on the validation split for a clean")
+    w(f"false-positive rate ≤ 0.05 % (validation: {pct(m['val']['fpr'])}).\n")
+    w("## Data\n")
+    w("Built by `npm run data` (tools/data): clean covers from `../shared/data/starlight-sample-clean` and the Debian")
+    w("packages adwaita/gnome/tango icon themes, gimp-data(-extras), extremetuxracer-data, neverball-data, hedgewars-data,")
+    w("supertux-data, frozen-bubble-data, freeciv-data (tiled, cropped, box-downscaled or pixel-art-upscaled to 8–2048 px),")
+    w("plus ~8 % synthetic covers (noise, gradients, plasma, dithering, shapes); written as PNG RGB/RGBA/P/P+tRNS/L,")
+    w("GIF, JPEG q60–95, WebP lossy/lossless, BMP, some with camera EXIF or a Software text chunk. Stego is made with")
+    w("`@starlight/embed` on OTHER covers (disjoint sources): 75 % the five Starlight methods in both bit orders,")
+    w("payloads 8 B to capacity (log-uniform; 70 % text, 30 % random bytes), 25 % attacker variants (sequential LSB")
+    w("without terminator, keyed scattered LSB, LSB matching, one channel, 0.01–1 bpp random payloads, appended zip/png,")
+    w("PNG text chunks, JPEG COM, XMP). Splits are by source image (hash of the source id: no source or tile of it in")
+    w("two splits).\n")
+    w("| split | clean | stego |\n| --- | --- | --- |")
+    for s in ("train", "val", "test"):
+        w(f"| {s} | {c[s]['clean']} | {c[s]['stego']} |")
+    w("")
+    w("## Results on the test split\n")
+    w(f"- Clean false-positive rate: {pct(t['fpr'])}")
+    w(f"- Detection (all stego): {pct(t['detection'])}")
+    w(f"- Method accuracy on detected stego: {pct(t['method_accuracy_on_detected'])}")
+    for k, v in t["bit_order_accuracy"].items():
+        w(f"- Bit-order accuracy, {k} (detected, sequential): {pct(v)}")
+    w(f"- Embedding: silhouette {t['embedding']['silhouette']:.3f}, between/within distance ratio {t['embedding']['between_within_ratio']:.3f}")
+    w("")
+    by = t["detection_by"]
+    w(table("method", by["method"]) + "\n")
+    w(table("variant", by["variant"]) + "\n")
+    w(table("format", by["format"]) + "\n")
+    w(table("payload length (bytes)", by["len_bucket"]) + "\n")
+    w(table("short payloads in large images", by["big_short"]) + "\n")
+    w(f"False positives on the test split by clean format: {json.dumps(t['false_positives_by_format'])}\n")
+    w("Method accuracy by method (detected): " + ", ".join(f"{k} {pct(v)}" for k, v in t["method_accuracy_by_method"].items()) + "\n")
+    w("## Triplet loss\n")
+    name = lambda x: "with batch-hard triplet loss" if x["triplet"] else "without triplet loss"
+    w(f"Two runs with the same data, budget and seed, {name(m)} (shipped) and {name(o)}:\n")
+    w("| run | test detection | test FPR | silhouette | between/within |\n| --- | --- | --- | --- | --- |")
+    for x in (m, o):
+        w(f"| {name(x)} | {pct(x['test']['detection'])} | {pct(x['test']['fpr'])} | {x['test']['embedding']['silhouette']:.3f} | {x['test']['embedding']['between_within_ratio']:.3f} |")
+    w("")
+    w("## Training and export\n")
+    w(f"- {len(hist)} epochs in {m['train_seconds'] / 60:.1f} min on 2 CPU cores (Debian python3-torch 1.13, one thread per run, two runs side by side); loss {hist[0]['loss']:.3f} → {hist[-1]['loss']:.3f}.")
+    w(f"- ONNX parity, onnxruntime-node 1.30 (inputs computed from the image files by @starlight/core) vs PyTorch (inputs from the shards), all {parity['rows']} test images: max |Δ| = " + ", ".join(f"{k} {v:.2e}" for k, v in parity["maxAbsDiff"].items()) + f" (tolerance {parity['tolerance']}).")
+    w("- Reproduce: `npm run data && npm run train` (data ≈ 20 min, training 35–40 min on this 2-core machine).\n")
+    w("## Known weaknesses\n")
+    w("- The targets of issue 4 (FPR ≤ 0.05 % with ≥ 99.5 % detection per method) are NOT met by this model; see the tables.")
+    w("- Low-rate random payloads (≤ 0.1 bpp), keyed scattered LSB and LSB matching on noisy covers are hard for any")
+    w("  keyless detector; so are payloads in tiny images. JPEG DCT-domain tools (steghide, outguess, F5) were not in")
+    w("  the training data at all.")
+    w("- The covers are icons, game art and textures; photographs are under-represented.")
+    w("- The validation split has ~3,000 clean images, so an FPR of 0.05 % can only be resolved to about ±0.1 %.")
+    open(out, "w").write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
