@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const DIST = new URL('../dist/index.js', import.meta.url);
@@ -89,18 +89,11 @@ async function main() {
     }
     printTable(rows);
     console.log(`load average at the end: ${load()}`);
+    if (args.includes('--browser')) await browserBench(files, rows, quick);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  if (args.includes('--browser')) {
-    const harness = join(HERE, '../test/browser/harness.ts');
-    console.log(
-      existsSync(harness)
-        ? `\n--browser: ${harness} exists, but the browser run is not wired into this script yet; skipped.`
-        : `\n--browser: no test/browser/harness.ts yet; skipped.`,
-    );
-  }
 }
 
 function printTable(rows) {
@@ -509,4 +502,29 @@ if (args[0] === '--child') {
   await child(args[1], args[2], Number(args[3]), Number(args[4]));
 } else {
   await main();
+}
+
+/** The same images through the same core, bundled for the browser, in headless Chromium. */
+async function browserBench(files, nodeRows, quick) {
+  const { build } = await import('esbuild');
+  const out = join(HERE, '../test-output/harness-node/harness.mjs');
+  await build({ entryPoints: [join(HERE, '../test/browser/harness.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: out, logLevel: 'warning' });
+  const { startBrowserHarness } = await import(pathToFileURL(out).href);
+  const h = await startBrowserHarness();
+  const pct = (a, q) => a[Math.min(a.length - 1, Math.floor(q * a.length))];
+  console.log(`\nheadless Chromium (same images, extractStreams in the page)\n${'format'.padEnd(7)}${'size'.padEnd(7)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'node p50'.padStart(10)}${'ratio'.padStart(8)}`);
+  try {
+    for (const f of files) {
+      const iters = quick ? 10 : f.size <= 512 ? 40 : f.size <= 1024 ? 20 : 10;
+      const ms = (await h.bench(new Uint8Array(readFileSync(f.file)), iters, 3)).sort((a, b) => a - b);
+      const node = nodeRows.find((r) => r.format === f.format && r.size === f.size);
+      const p50 = pct(ms, 0.5);
+      console.log(
+        `${f.format.padEnd(7)}${(f.size + '²').padEnd(7)}${p50.toFixed(2).padStart(9)}${pct(ms, 0.95).toFixed(2).padStart(9)}` +
+          `${node && !node.error ? node.p50.toFixed(2).padStart(10) : '       n/a'}${node && !node.error ? (p50 / node.p50).toFixed(2).padStart(8) : ''}`,
+      );
+    }
+  } finally {
+    await h.close();
+  }
 }
