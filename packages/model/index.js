@@ -1,7 +1,43 @@
-import spec from './model.json' with { type: 'json' };
-
 /** The model's spec: name, frozen threshold, input and output names, class ids. */
-export const MODEL_SPEC = spec;
+export const MODEL_SPEC = Object.freeze({
+  "name": "starlight-detector",
+  "threshold": 0.9972314834594727,
+  "inputs": [
+    "pixel",
+    "meta",
+    "alpha",
+    "lsb",
+    "palette",
+    "palette_lsb",
+    "format",
+    "content",
+    "bits",
+    "tail",
+    "stats"
+  ],
+  "outputs": [
+    "stego_logit",
+    "method_logits",
+    "bit_order_logits",
+    "embedding"
+  ],
+  "methods": [
+    "alpha",
+    "palette",
+    "lsb.rgb",
+    "exif",
+    "eoi"
+  ],
+  "bit_orders": [
+    "lsb-first",
+    "msb-first",
+    "none"
+  ],
+  "opset": 17,
+  "precision": "fp32",
+  "triplet": true,
+  "version": "0.1.0"
+});
 
 /**
  * Where the ONNX file is: a file: URL in Node, a URL relative to this module in a bundle.

@@ -296,6 +296,8 @@ def train(args):
             opt.step()
             step += 1
             tot += loss.item()
+        if b == 0 and done:
+            break
         epoch += 1
         vp = torch.sigmoid(predict(head, compact["val"])[0])
         vy = ys["val"][0]
