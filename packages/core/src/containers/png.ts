@@ -243,6 +243,8 @@ export function decodePng(b: Uint8Array, limits: Required<Limits>): DecodedImage
 
 function toImage(p: PngParse, s: Uint8Array | Uint16Array, mode: ImageMode, w: number, h: number): DecodedImage {
   const n = w * h;
+  // 8-bit RGB: the samples already are the interleaved RGB the rest of core uses.
+  if (p.colorType === 2 && p.bitDepth === 8) return { ...p.info, rgb: s as Uint8Array, alpha: null, indices: null, palette: null };
   const rgb = new Uint8Array(n * 3);
   let alpha: Uint8Array | null = null;
   let indices: Uint8Array | null = null;
@@ -260,7 +262,7 @@ function toImage(p: PngParse, s: Uint8Array | Uint16Array, mode: ImageMode, w: n
       break;
     }
     case 2:
-      for (let i = 0; i < n * 3; i++) rgb[i] = hi(s[i]!);
+      for (let i = 0; i < n * 3; i++) rgb[i] = s[i]! >> 8;
       break;
     case 3: {
       indices = new Uint8Array(n);
@@ -286,11 +288,12 @@ function toImage(p: PngParse, s: Uint8Array | Uint16Array, mode: ImageMode, w: n
     }
     case 6: {
       alpha = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        rgb[3 * i] = hi(s[4 * i]!);
-        rgb[3 * i + 1] = hi(s[4 * i + 1]!);
-        rgb[3 * i + 2] = hi(s[4 * i + 2]!);
-        alpha[i] = hi(s[4 * i + 3]!);
+      const shift = depth === 16 ? 8 : 0;
+      for (let i = 0, j = 0, k = 0; i < n; i++, j += 4, k += 3) {
+        rgb[k] = s[j]! >> shift;
+        rgb[k + 1] = s[j + 1]! >> shift;
+        rgb[k + 2] = s[j + 2]! >> shift;
+        alpha[i] = s[j + 3]! >> shift;
       }
       break;
     }
