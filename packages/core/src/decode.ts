@@ -4,7 +4,7 @@ import { decodeGif, parseGif } from './containers/gif.js';
 import { decodeJpegPixels } from './codecs/jpeg-decoder.js';
 import { parseJpegContainer } from './containers/jpeg.js';
 import { decodePng, parsePng, PNG_SIGNATURE } from './containers/png.js';
-import { parseWebpContainer, type WebpParse } from './containers/webp.js';
+import { chunks, parseWebpContainer, type WebpParse } from './containers/webp.js';
 import type { PixelDecoder, RgbaRaster } from './decoders/types.js';
 import { wasmDecoder } from './decoders/wasm.js';
 import { StarlightError, corrupt } from './errors.js';
@@ -176,7 +176,7 @@ async function decodeWebp(bytes: Uint8Array, limits: Required<Limits>, decoder: 
 async function firstAnimationFrame(p: WebpParse, decoder: PixelDecoder): Promise<Uint8Array> {
   const { width: w, height: h } = p.info;
   const f = p.firstFrame!;
-  const hasAlph = hasChunk(f.chunks, 'ALPH');
+  const hasAlph = chunks(f.chunks, 0, f.chunks.length).some((c) => c.id === 'ALPH');
   // Re-wrap the frame's chunks as a still WebP: VP8X (with the alpha flag when ALPH is present) + chunks.
   const vp8x = new Uint8Array(18);
   vp8x.set([0x56, 0x50, 0x38, 0x58, 10, 0, 0, 0, hasAlph ? 0x10 : 0]);
@@ -194,14 +194,4 @@ async function firstAnimationFrame(p: WebpParse, decoder: PixelDecoder): Promise
     canvas.set(r.data.subarray(y * f.w * 4, (y * f.w + cols) * 4), ((f.y + y) * w + f.x) * 4);
   }
   return canvas;
-}
-
-function hasChunk(b: Uint8Array, id: string): boolean {
-  let o = 0;
-  while (o + 8 <= b.length) {
-    if (String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!) === id) return true;
-    const size = (b[o + 4]! | (b[o + 5]! << 8) | (b[o + 6]! << 16) | (b[o + 7]! << 24)) >>> 0;
-    o += 8 + size + (size & 1);
-  }
-  return false;
 }

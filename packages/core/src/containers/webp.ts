@@ -16,7 +16,7 @@ interface Chunk {
   size: number;
 }
 
-function chunks(b: Uint8Array, from: number, to: number): Chunk[] {
+export function chunks(b: Uint8Array, from: number, to: number): Chunk[] {
   const out: Chunk[] = [];
   let o = from;
   while (o + 8 <= to) {
