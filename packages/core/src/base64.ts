@@ -1,7 +1,7 @@
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 let LOOKUP: Uint8Array | null = null;
 
-/** Decode standard base64 (no whitespace) without relying on atob or Buffer. */
+/** Decode standard base64 (no whitespace) without relying on atob or Node buffers. */
 export function base64ToBytes(s: string): Uint8Array {
   if (!LOOKUP) {
     LOOKUP = new Uint8Array(128);

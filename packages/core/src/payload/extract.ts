@@ -243,7 +243,7 @@ function finish(d: Draft): PayloadCandidate {
 }
 
 interface TextEvidence {
-  /** Scan of the evidence window. */
+  /** Scan of the evidence window: */
   scan: TextScan;
   e: number;
   /** The whole message as text when it is all printable UTF-8. */
