@@ -3,7 +3,9 @@
 Inputs (names and shapes per image; the model adds a leading batch axis):
   pixel (3,256,256)  meta (2048)  alpha (2,256,256)  lsb (3,256,256)  palette (768)
   palette_lsb (1,256,256)  format (6)  content (6)            <- the exact Starlight V4 streams
-  bits (3,4096)  tail (1024)  stats (64)                     <- ours: packages/core/src/features
+  bits (3,4096)  tail (1024)  stats (64)  evidence (14)      <- ours: packages/core/src/features
+evidence is keyless payload extraction's log-likelihood evidence per method and bit order, so the
+stego probability is one calibrated decision over statistics AND decoded framings (no rules on top).
 Outputs: stego_logit (N,), method_logits (N,5), bit_order_logits (N,3), embedding (N,64).
 
 The graph is two parts. `Preprocess` has no parameters: it reduces the large 256x256 planes to
@@ -16,11 +18,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-INPUTS = ["pixel", "meta", "alpha", "lsb", "palette", "palette_lsb", "format", "content", "bits", "tail", "stats"]
+INPUTS = ["pixel", "meta", "alpha", "lsb", "palette", "palette_lsb", "format", "content", "bits", "tail", "stats", "evidence"]
 OUTPUTS = ["stego_logit", "method_logits", "bit_order_logits", "embedding"]
 METHODS = ["alpha", "palette", "lsb.rgb", "exif", "eoi"]
 BIT_ORDERS = ["lsb-first", "msb-first", "none"]
-COMPACT = ["maps", "meta", "palette", "format", "content", "bits", "tail", "stats"]
+COMPACT = ["maps", "meta", "palette", "format", "content", "bits", "tail", "stats", "evidence"]
 MAP_CHANNELS = 13
 
 
@@ -31,7 +33,7 @@ def _agree(x):
 
 
 class Preprocess(nn.Module):
-    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats):
+    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence):
         planes = torch.cat([lsb, alpha[:, 1:2], palette_lsb], dim=1)  # 5 LSB planes
         maps = torch.cat(
             [
@@ -41,7 +43,7 @@ class Preprocess(nn.Module):
             ],
             dim=1,
         )
-        return maps, meta, palette, format, content, bits, tail, stats
+        return maps, meta, palette, format, content, bits, tail, stats, evidence
 
 
 class Head(nn.Module):
@@ -56,7 +58,7 @@ class Head(nn.Module):
         self.meta = nn.Sequential(nn.Conv1d(1, 16, 8, stride=4), nn.ReLU(), nn.Conv1d(16, 16, 5, stride=2, padding=2), nn.ReLU())
         self.tail = nn.Sequential(nn.Conv1d(1, 16, 8, stride=4), nn.ReLU(), nn.Conv1d(16, 16, 5, stride=2, padding=2), nn.ReLU())
         self.palette = nn.Linear(768, 32)
-        fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + 64
+        fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + 64 + 14
         self.trunk = nn.Sequential(nn.Linear(fused, 192), nn.ReLU(), nn.Linear(192, 128), nn.ReLU())
         self.stego = nn.Linear(128, 1)
         self.method = nn.Linear(128, 5)
@@ -67,7 +69,7 @@ class Head(nn.Module):
     def _pool(x):
         return torch.cat([x.mean(dim=-1), x.amax(dim=-1)], dim=1)
 
-    def forward(self, maps, meta, palette, format, content, bits, tail, stats):
+    def forward(self, maps, meta, palette, format, content, bits, tail, stats, evidence):
         m = self.maps(maps).flatten(2)
         b = self.bits(bits * 2.0 - 1.0)
         h = torch.cat(
@@ -81,6 +83,7 @@ class Head(nn.Module):
                 format,
                 content,
                 stats,
+                evidence,
             ],
             dim=1,
         )
@@ -97,5 +100,5 @@ class StarlightNet(nn.Module):
         self.pre = Preprocess()
         self.head = head or Head()
 
-    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats):
-        return self.head(*self.pre(pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats))
+    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence):
+        return self.head(*self.pre(pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence))

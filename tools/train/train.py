@@ -58,6 +58,7 @@ def streams_batch(arr, idx):
         bits=torch.from_numpy(bits).float(),
         tail=u8("tail").float() / 255.0,
         stats=u8("stats"),
+        evidence=u8("evidence"),
     )
 
 
@@ -92,6 +93,7 @@ def compact_rows(arr, idx):
         torch.from_numpy(bits),
         f("tail").float() / 255.0,
         f("stats"),
+        f("evidence"),
     )
 
 
@@ -350,6 +352,17 @@ def export(head, threshold, args, test_arr):
         opset_version=17,
         do_constant_folding=True,
     )
+    spec = {
+        "name": "starlight-detector",
+        "threshold": threshold,
+        "inputs": INPUTS,
+        "outputs": OUTPUTS,
+        "methods": METHODS,
+        "bit_orders": BIT_ORDERS,
+        "opset": 17,
+        "precision": "fp32",
+        "triplet": bool(args.triplet),
+    }
     onnx.checker.check_model(onnx.load(path), full_check=True)
     # PyTorch logits of the whole test split, for the onnxruntime parity check in TypeScript.
     n = test_arr["stego"].shape[0]
@@ -362,21 +375,7 @@ def export(head, threshold, args, test_arr):
     for name, o in zip(OUTPUTS, outs):
         np.save(os.path.join(args.out, f"torch_{name}.npy"), np.concatenate(o).astype(np.float32))
     with open(os.path.join(args.out, "model.json"), "w") as fh:
-        json.dump(
-            {
-                "name": "starlight-detector",
-                "threshold": threshold,
-                "inputs": INPUTS,
-                "outputs": OUTPUTS,
-                "methods": METHODS,
-                "bit_orders": BIT_ORDERS,
-                "opset": 17,
-                "precision": "fp32",
-                "triplet": bool(args.triplet),
-            },
-            fh,
-            indent=1,
-        )
+        json.dump(spec, fh, indent=1)
     print(f"exported {path} ({os.path.getsize(path) / 1024:.0f} KiB)", flush=True)
 
 

@@ -9,6 +9,9 @@ export const ERROR_CODES = [
   'E_TOO_LARGE', // over the pixel or byte limits
   'E_INVALID_ARGUMENT', // the caller passed something unusable
   'E_DECODER', // an internal decoder failed in an unexpected way
+  'E_IO', // the input could not be read (missing file, permission, stream error)
+  'E_MODEL', // the model file is not a usable Starlight model (corrupt, or a missing input/output)
+  'E_INFERENCE', // the inference backend failed while running the model
 ] as const;
 
 export type StarlightErrorCode = (typeof ERROR_CODES)[number];

@@ -23,3 +23,14 @@ declare class TextDecoder {
 declare class TextEncoder {
   encode(input?: string): Uint8Array;
 }
+
+/** High-resolution time (every browser, worker and Node since 16). */
+declare const performance: { now(): number };
+
+/** WHATWG URL (only passed through to backends that read models). */
+declare class URL {
+  constructor(url: string, base?: string | URL);
+  readonly href: string;
+  readonly protocol: string;
+  toString(): string;
+}

@@ -14,6 +14,22 @@ export {
   type StreamName,
   type Streams,
 } from './streams.js';
-export { extractStreams, extractModelInputs, type ExtractResult, type ModelInputsResult } from './extract.js';
-export { computeExtraInputs, EXTRA_SHAPES, HEAD_BITS, TAIL_BYTES, STATS_LEN, type ExtraInputs } from './features/index.js';
+export { extractStreams, extractModelInputs, modelInputsOf, type ExtractResult, type ModelInputsResult } from './extract.js';
+export { computeExtraInputs, computeEvidence, EXTRA_SHAPES, HEAD_BITS, TAIL_BYTES, STATS_LEN, EVIDENCE_LEN, type ExtraInputs } from './features/index.js';
 export * from './payload/index.js';
+export type { InferenceBackend, InferenceSession, SessionOptions, Tensor } from './inference/backend.js';
+export { readOnnxInfo, type OnnxInfo } from './inference/onnx-info.js';
+export {
+  loadModel,
+  buildFeeds,
+  MODEL_INPUT_SHAPES,
+  REQUIRED_OUTPUTS,
+  BIT_ORDER_CLASSES,
+  SPEC_METADATA_KEY,
+  type ModelSpec,
+  type ModelSpecJson,
+  type LoadedModel,
+} from './inference/model.js';
+export { createScanner, type Scanner, type ScannerOptions, type ScanInput, type ModelSource } from './scan/scanner.js';
+export type { ScanResult, ScanPayload } from './scan/result.js';
+export { sha256Hex } from './sha256.js';

@@ -4,7 +4,8 @@
  * Exact values are stored as uint8 (pixel, alpha, meta, palette, tail) or packed bits
  * (palette_lsb, bits); lsb is pixel & 1, alpha's second channel is alpha & 1.
  *
- * Usage: tsx tools/data/src/shards.ts <dataset-dir> [--workers 2]
+ * Usage: tsx tools/data/src/shards.ts <dataset-dir> [--workers 2] [--fields evidence,stats]
+ * (--fields rewrites only those .npy files of existing shards, e.g. after a feature was added.)
  */
 import { extractModelInputs } from '@starlight/core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ export const FIELDS: [string, NpyDtype, number[]][] = [
   ['bits', 'u1', [3, 512]],
   ['tail', 'u1', [1024]],
   ['stats', 'f4', [64]],
+  ['evidence', 'f4', [14]],
   ['stego', 'i1', []],
   ['method', 'i1', []],
   ['bit_order', 'i1', []],
@@ -55,6 +57,7 @@ export async function featureRow(bytes: Uint8Array, row: ManifestRow): Promise<R
     bits: pack(x.bits),
     tail: u8of(x.tail),
     stats: x.stats,
+    evidence: x.evidence,
     stego: Int8Array.of(row.stego),
     method: Int8Array.of(row.method ? METHOD_ID[row.method]! : -1),
     bit_order: Int8Array.of(row.bit_order ? BIT_ORDER_ID[row.bit_order]! : 2),
@@ -78,13 +81,17 @@ async function main(): Promise<void> {
   if (!dir) throw new Error('usage: shards.ts <dataset-dir> [--workers N]');
   const wi = process.argv.indexOf('--workers');
   const nWorkers = wi > 0 ? Number(process.argv[wi + 1]) : 2;
+  const fi = process.argv.indexOf('--fields');
+  const only = fi > 0 ? new Set(process.argv[fi + 1]!.split(',')) : null;
+  const fields = only ? FIELDS.filter(([name]) => only.has(name)) : FIELDS;
+  if (only && fields.length !== only.size) throw new Error(`--fields: known fields are ${FIELDS.map(([n]) => n).join(', ')}`);
   const all = readFileSync(join(dir, 'manifest.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ManifestRow);
   const t0 = Date.now();
   for (const split of ['train', 'val', 'test'] as const) {
     const rows = all.filter((r) => r.split === split);
     const out = join(dir, 'shards', split);
     mkdirSync(out, { recursive: true });
-    const writers = Object.fromEntries(FIELDS.map(([name, dt, shape]) => [name, new NpyWriter(join(out, `${name}.npy`), dt, [rows.length, ...shape])]));
+    const writers = Object.fromEntries(fields.map(([name, dt, shape]) => [name, new NpyWriter(join(out, `${name}.npy`), dt, [rows.length, ...shape])]));
     const errors: string[] = [];
     await new Promise<void>((resolve, reject) => {
       let done = 0;
@@ -94,7 +101,7 @@ async function main(): Promise<void> {
         const wk = new Worker(new URL('./ts-worker.mjs', import.meta.url), { workerData: { entry: import.meta.url, dir, rows: mine } });
         wk.on('message', (m: { i: number; r?: Record<string, Uint8Array>; error?: string }) => {
           if (m.error) errors.push(m.error);
-          else for (const [k, v] of Object.entries(m.r!)) writers[k]!.write(m.i, v);
+          else for (const [k, v] of Object.entries(m.r!)) writers[k]?.write(m.i, v);
           if (++done % 2000 === 0) console.log(`${split}: ${done}/${rows.length} (${((Date.now() - t0) / 1000).toFixed(0)}s)`);
         });
         wk.on('error', reject);

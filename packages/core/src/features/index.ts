@@ -1,4 +1,5 @@
 import type { DecodedImage } from '../image.js';
+import type { PayloadReport } from '../payload/types.js';
 
 /**
  * Inputs our detector reads beyond the eight V4 streams. V4 only sees the 256x256 centre crop, so a
@@ -9,11 +10,13 @@ import type { DecodedImage } from '../image.js';
 export const HEAD_BITS = 4096;
 export const TAIL_BYTES = 1024;
 export const STATS_LEN = 64;
+export const EVIDENCE_LEN = 14;
 
 export const EXTRA_SHAPES = {
   bits: [3, HEAD_BITS],
   tail: [TAIL_BYTES],
   stats: [STATS_LEN],
+  evidence: [EVIDENCE_LEN],
 } as const;
 
 export interface ExtraInputs {
@@ -23,6 +26,8 @@ export interface ExtraInputs {
   tail: Float32Array;
   /** Global and prefix LSB statistics per plane, plus appended-data and metadata descriptors. */
   stats: Float32Array;
+  /** What keyless payload extraction found (see computeEvidence). */
+  evidence: Float32Array;
 }
 
 const PLANE_FEATURES = 11;
@@ -126,7 +131,49 @@ function channel(data: Uint8Array, stride: number, c: number, n: number): Uint8A
 
 const AI42 = [0x41, 0x49, 0x34, 0x32];
 
-export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array): ExtraInputs {
+/** Evidence (log10 likelihood ratio) squashed to a model-friendly range: 8 (the "found" level) maps to 0.5. */
+const squash = (e: number): number => Math.min(64, Math.max(-4, e)) / 16;
+const EVIDENCE_SLOT: Record<string, number> = {
+  'alpha/msb-first': 0,
+  'alpha/lsb-first': 1,
+  'palette/msb-first': 2,
+  'palette/lsb-first': 3,
+  'lsb.rgb/msb-first': 4,
+  'lsb.rgb/lsb-first': 5,
+  'exif/null': 6,
+  'eoi/null': 7,
+};
+
+/**
+ * The payload report as a fixed vector, so that the detector weighs extraction evidence together
+ * with its statistical inputs and the scan gives ONE calibrated probability (no rule on top):
+ * 0..7 best evidence per method and bit order (alpha, palette, lsb.rgb x msb/lsb-first; exif; eoi),
+ * 8 the best candidate has the AI42 marker, 9 it is NUL-terminated, 10 it is printable text,
+ * 11 it reaches PAYLOAD_FOUND_CONFIDENCE, 12 log2(1 + its length) / 32, 13 it is truncated.
+ */
+export function computeEvidence(report: PayloadReport): Float32Array {
+  const v = new Float32Array(EVIDENCE_LEN);
+  const seen = new Set<number>();
+  for (const c of report.candidates) {
+    const k = EVIDENCE_SLOT[`${c.method}/${c.bitOrder}`];
+    if (k === undefined) continue;
+    const e = squash(c.evidence);
+    if (!seen.has(k) || e > v[k]!) v[k] = e;
+    seen.add(k);
+  }
+  const best = report.candidates[0];
+  if (best) {
+    v[8] = best.marker === 'AI42' ? 1 : 0;
+    v[9] = best.terminated ? 1 : 0;
+    v[10] = best.text !== null ? 1 : 0;
+    v[11] = report.found ? 1 : 0;
+    v[12] = Math.log2(1 + best.length) / 32;
+    v[13] = best.truncated ? 1 : 0;
+  }
+  return v;
+}
+
+export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report: PayloadReport): ExtraInputs {
   const { width: w, height: h } = img;
   const n = w * h;
   const bits = new Float32Array(3 * HEAD_BITS);
@@ -171,5 +218,5 @@ export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array): ExtraI
   stats[at++] = img.mode === 'RGBA' ? 1 : 0;
   stats[at++] = img.mode === 'P' ? 1 : 0;
   stats[at++] = img.lossy ? 1 : 0;
-  return { bits, tail, stats };
+  return { bits, tail, stats, evidence: computeEvidence(report) };
 }

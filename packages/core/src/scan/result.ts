@@ -1,0 +1,47 @@
+import type { StarlightErrorCode } from '../errors.js';
+import type { ImageFormat, ImageMode } from '../image.js';
+import type { BitOrder, PayloadMethod } from '../payload/types.js';
+
+/**
+ * The scan result: the contract for the CLI, the API and everyone downstream.
+ * JSON Schema: packages/core/schema/scan-result.schema.json (kept in sync by a test).
+ * For an input that cannot be scanned, every field but `sha256` (when the bytes were read) and
+ * `error` is null and `stego` is null too.
+ */
+export interface ScanResult {
+  /** SHA-256 of the input bytes (null when the input could not be read). */
+  sha256: string | null;
+  format: ImageFormat | null;
+  width: number | null;
+  height: number | null;
+  /** Pillow's mode name as the V4 reference sees the image (RGB, RGBA, P, L, …). */
+  mode: ImageMode | null;
+  /** probability >= threshold (the model's frozen threshold unless overridden). */
+  stego: boolean | null;
+  /** Calibrated probability that the image hides a payload (statistics and extraction evidence in one model). */
+  probability: number | null;
+  /** The detector's method when stego, else null. */
+  method: PayloadMethod | null;
+  /** Softmax over the five methods (what the detector would name, were the image stego). */
+  methodProbabilities: Record<PayloadMethod, number> | null;
+  /** The detector's bit order when stego with an LSB method (alpha, palette, lsb.rgb); else null. */
+  bitOrder: BitOrder | null;
+  /** The payload read from the image when stego and extraction found one; else null. */
+  payload: ScanPayload | null;
+  model: { name: string; version: string; precision: string };
+  timings: { decodeMs: number; streamsMs: number; inferMs: number; extractMs: number; totalMs: number };
+  error: { code: StarlightErrorCode; message: string } | null;
+}
+
+export interface ScanPayload {
+  method: PayloadMethod;
+  bitOrder: BitOrder | null;
+  /** Bytes read (framing removed). */
+  length: number;
+  /** The payload as text when it is printable UTF-8; else null. */
+  text: string | null;
+  /** Lower-case hex of the bytes read. */
+  hex: string;
+  /** The payload is probably longer than what was read (capacity or byte cap reached). */
+  truncated: boolean;
+}

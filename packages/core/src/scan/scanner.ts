@@ -1,0 +1,275 @@
+import { decodeImage, type DecodeOptions } from '../decode.js';
+import { StarlightError, type StarlightErrorCode } from '../errors.js';
+import { computeExtraInputs } from '../features/index.js';
+import type { DecodedImage } from '../image.js';
+import type { InferenceBackend, InferenceSession, Tensor } from '../inference/backend.js';
+import { buildFeeds, loadModel, type LoadedModel, type ModelSpec, type ModelSpecJson } from '../inference/model.js';
+import { extractPayloadFromImage } from '../payload/extract.js';
+import { PAYLOAD_FOUND_CONFIDENCE, PAYLOAD_METHODS, type BitOrder, type PayloadMethod, type PayloadReport } from '../payload/types.js';
+import { sha256Hex } from '../sha256.js';
+import { computeStreams } from '../streams.js';
+import type { ScanPayload, ScanResult } from './result.js';
+
+/** Model bytes, a location the backend can read (path, URL), or an already loaded model. */
+export type ModelSource = Uint8Array | ArrayBuffer | string | URL | LoadedModel;
+
+/** One input to scanMany: bytes, a promise of bytes, or a function that reads them (lazily, so memory stays flat). */
+export type ScanInput = Uint8Array | Promise<Uint8Array> | (() => Uint8Array | Promise<Uint8Array>);
+
+export interface ScannerOptions {
+  backend: InferenceBackend;
+  /** The ONNX model. The runtime packages default it to @starlight/model. */
+  model: ModelSource;
+  /** Overrides for the spec the model carries in its metadata (threshold, name, version, …). */
+  spec?: ModelSpecJson;
+  /** Stego decision threshold on the probability (default: the model's frozen threshold). */
+  threshold?: number;
+  /** Images per model run in scanMany (default 8). */
+  batchSize?: number;
+  /** Report payloads (default true). Extraction evidence always feeds the model either way. */
+  extract?: boolean;
+  /** Threads per inference (backend default when absent). */
+  threads?: number;
+  /** Decoder limits (maxPixels, maxBytes). */
+  decode?: DecodeOptions;
+}
+
+export interface Scanner {
+  readonly spec: ModelSpec;
+  readonly backend: string;
+  /** Scans one image. Never rejects for a bad image: its result carries `error`. */
+  scan(bytes: Uint8Array): Promise<ScanResult>;
+  /** Scans many images in input order, several per model run; pulls inputs lazily. */
+  scanMany(inputs: Iterable<ScanInput> | AsyncIterable<ScanInput>): AsyncGenerator<ScanResult>;
+  dispose(): Promise<void>;
+}
+
+interface Prepared {
+  sha256: string | null;
+  image: DecodedImage | null;
+  feeds: Parameters<typeof buildFeeds>[0][number] | null;
+  report: PayloadReport | null;
+  timings: ScanResult['timings'];
+  error: ScanResult['error'];
+  t0: number;
+}
+
+const LSB_METHODS: readonly PayloadMethod[] = ['alpha', 'palette', 'lsb.rgb'];
+const now = (): number => performance.now();
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+async function resolveModel(source: ModelSource, backend: InferenceBackend, spec: ModelSpecJson | undefined): Promise<LoadedModel> {
+  if (source && typeof source === 'object' && 'bytes' in source && 'spec' in source) return spec ? loadModel(source.bytes, { ...specToJson(source.spec), ...spec }) : source;
+  let bytes: Uint8Array;
+  if (source instanceof Uint8Array) bytes = source;
+  else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
+  else if (typeof source === 'string' || source instanceof URL) {
+    if (!backend.readModel) throw new StarlightError('E_INVALID_ARGUMENT', `backend ${backend.name} cannot read a model from a location; pass the model bytes`);
+    bytes = await backend.readModel(source);
+  } else throw new StarlightError('E_INVALID_ARGUMENT', 'model: expected bytes, a path/URL or a loaded model');
+  return loadModel(bytes, spec);
+}
+
+function specToJson(s: ModelSpec): ModelSpecJson {
+  return { name: s.name, version: s.version, precision: s.precision, threshold: s.threshold, methods: [...s.methods], bit_orders: [...s.bitOrders] };
+}
+
+function errorOf(e: unknown, fallback: StarlightErrorCode): { code: StarlightErrorCode; message: string } {
+  if (e instanceof StarlightError) return { code: e.code, message: e.message };
+  return { code: fallback, message: e instanceof Error ? e.message : String(e) };
+}
+
+export async function createScanner(options: ScannerOptions): Promise<Scanner> {
+  if (!options || typeof options !== 'object') throw new StarlightError('E_INVALID_ARGUMENT', 'createScanner: options are required');
+  const { backend } = options;
+  if (!backend || typeof backend.createSession !== 'function') throw new StarlightError('E_INVALID_ARGUMENT', 'createScanner: a backend with createSession() is required');
+  const batchSize = options.batchSize ?? 8;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1024) throw new StarlightError('E_INVALID_ARGUMENT', `batchSize must be an integer in 1..1024, got ${String(batchSize)}`);
+  const threshold = options.threshold;
+  if (threshold !== undefined && !(typeof threshold === 'number' && threshold > 0 && threshold < 1)) {
+    throw new StarlightError('E_INVALID_ARGUMENT', `threshold must be a number in (0, 1), got ${String(threshold)}`);
+  }
+  const loaded = await resolveModel(options.model, backend, options.spec);
+  const spec: ModelSpec = Object.freeze({ ...loaded.spec, threshold: threshold ?? loaded.spec.threshold });
+  let session: InferenceSession;
+  try {
+    session = await backend.createSession(loaded.bytes, options.threads ? { threads: options.threads } : {});
+  } catch (e) {
+    if (e instanceof StarlightError) throw e;
+    throw new StarlightError('E_MODEL', `${backend.name} could not load the model: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
+  const extract = options.extract ?? true;
+  const decodeOptions = options.decode ?? {};
+  const modelInfo = Object.freeze({ name: spec.name, version: spec.version, precision: spec.precision });
+  let disposed = false;
+
+  async function prepare(input: ScanInput): Promise<Prepared> {
+    const t0 = now();
+    const timings = { decodeMs: 0, streamsMs: 0, inferMs: 0, extractMs: 0, totalMs: 0 };
+    const p: Prepared = { sha256: null, image: null, feeds: null, report: null, timings, error: null, t0 };
+    let bytes: Uint8Array;
+    try {
+      const got = typeof input === 'function' ? await input() : await input;
+      if (!(got instanceof Uint8Array)) throw new StarlightError('E_INVALID_ARGUMENT', 'expected image bytes (Uint8Array)');
+      bytes = got;
+    } catch (e) {
+      p.error = errorOf(e, 'E_IO');
+      return p;
+    }
+    try {
+      p.sha256 = await sha256Hex(bytes);
+      let t = now();
+      const image = await decodeImage(bytes, decodeOptions);
+      p.image = image;
+      timings.decodeMs = now() - t;
+      t = now();
+      const report = extractPayloadFromImage(image, bytes);
+      p.report = report;
+      timings.extractMs = now() - t;
+      t = now();
+      p.feeds = { streams: computeStreams(image, bytes), extras: computeExtraInputs(image, bytes, report) };
+      timings.streamsMs = now() - t;
+    } catch (e) {
+      p.error = errorOf(e, 'E_DECODER');
+    }
+    return p;
+  }
+
+  async function infer(batch: Prepared[]): Promise<ScanResult[]> {
+    const ok = batch.filter((p) => p.feeds);
+    let out: Record<string, Tensor> | null = null;
+    if (ok.length) {
+      const t = now();
+      try {
+        out = await session.run(buildFeeds(ok.map((p) => p.feeds!), spec.inputs));
+      } catch (e) {
+        if (e instanceof StarlightError) throw e;
+        throw new StarlightError('E_INFERENCE', `${backend.name} failed to run the model: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+      }
+      const each = (now() - t) / ok.length;
+      for (const p of ok) p.timings.inferMs = each;
+    }
+    let k = 0;
+    return batch.map((p) => (p.feeds ? assemble(p, out!, k++) : failed(p)));
+  }
+
+  function failed(p: Prepared): ScanResult {
+    p.timings.totalMs = now() - p.t0;
+    const img = p.image;
+    return {
+      sha256: p.sha256,
+      format: img?.format ?? null,
+      width: img?.width ?? null,
+      height: img?.height ?? null,
+      mode: img?.mode ?? null,
+      stego: null,
+      probability: null,
+      method: null,
+      methodProbabilities: null,
+      bitOrder: null,
+      payload: null,
+      model: modelInfo,
+      timings: roundTimings(p.timings),
+      error: p.error,
+    };
+  }
+
+  function assemble(p: Prepared, out: Record<string, Tensor>, k: number): ScanResult {
+    const logit = out.stego_logit!.data[k]!;
+    const probability = 1 / (1 + Math.exp(-logit));
+    const stego = probability >= spec.threshold;
+    const ml = Array.from(out.method_logits!.data.subarray(k * 5, k * 5 + 5));
+    const mp = softmax(ml);
+    const methodProbabilities = Object.fromEntries(PAYLOAD_METHODS.map((m, i) => [m, mp[i]!])) as Record<PayloadMethod, number>;
+    const method = stego ? PAYLOAD_METHODS[argmax(ml)]! : null;
+    let bitOrder: BitOrder | null = null;
+    if (method && LSB_METHODS.includes(method)) {
+      const bo = spec.bitOrders[argmax(Array.from(out.bit_order_logits!.data.subarray(k * 3, k * 3 + 3)))]!;
+      bitOrder = bo === 'none' ? null : bo;
+    }
+    const img = p.image!;
+    p.timings.totalMs = now() - p.t0;
+    return {
+      sha256: p.sha256,
+      format: img.format,
+      width: img.width,
+      height: img.height,
+      mode: img.mode,
+      stego,
+      probability,
+      method,
+      methodProbabilities,
+      bitOrder,
+      payload: stego && extract ? choosePayload(p.report!, method, bitOrder) : null,
+      model: modelInfo,
+      timings: roundTimings(p.timings),
+      error: null,
+    };
+  }
+
+  function check(): void {
+    if (disposed) throw new StarlightError('E_INVALID_ARGUMENT', 'the scanner was disposed');
+  }
+
+  return {
+    spec,
+    backend: backend.name,
+    async scan(bytes: Uint8Array): Promise<ScanResult> {
+      check();
+      return (await infer([await prepare(bytes)]))[0]!;
+    },
+    async *scanMany(inputs: Iterable<ScanInput> | AsyncIterable<ScanInput>): AsyncGenerator<ScanResult> {
+      check();
+      if (!inputs || (typeof (inputs as Iterable<ScanInput>)[Symbol.iterator] !== 'function' && typeof (inputs as AsyncIterable<ScanInput>)[Symbol.asyncIterator] !== 'function')) {
+        throw new StarlightError('E_INVALID_ARGUMENT', 'scanMany: expected an iterable of inputs');
+      }
+      // While the backend runs batch k (on its own threads in Node), batch k+1 is decoded.
+      let running: Promise<ScanResult[]> | null = null;
+      let batch: Prepared[] = [];
+      for await (const input of inputs as AsyncIterable<ScanInput>) {
+        batch.push(await prepare(input));
+        if (batch.length < batchSize) continue;
+        const next = infer(batch);
+        batch = [];
+        if (running) yield* await running;
+        running = next;
+      }
+      if (running) yield* await running;
+      if (batch.length) yield* await infer(batch);
+    },
+    async dispose(): Promise<void> {
+      if (disposed) return;
+      disposed = true;
+      await session.dispose();
+    },
+  };
+}
+
+function roundTimings(t: ScanResult['timings']): ScanResult['timings'] {
+  return { decodeMs: round(t.decodeMs), streamsMs: round(t.streamsMs), inferMs: round(t.inferMs), extractMs: round(t.extractMs), totalMs: round(t.totalMs) };
+}
+
+function softmax(v: number[]): number[] {
+  const m = Math.max(...v);
+  const e = v.map((x) => Math.exp(x - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / s);
+}
+
+function argmax(v: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
+  return best;
+}
+
+/**
+ * The payload of a stego verdict: a found-level candidate of the detector's method (its bit order
+ * first), else any found-level candidate (the detector may name a method the payload does not use).
+ */
+function choosePayload(report: PayloadReport, method: PayloadMethod | null, bitOrder: BitOrder | null): ScanPayload | null {
+  const found = report.candidates.filter((c) => c.confidence >= PAYLOAD_FOUND_CONFIDENCE);
+  const pick =
+    found.find((c) => c.method === method && (bitOrder === null || c.bitOrder === bitOrder)) ?? found.find((c) => c.method === method) ?? found[0];
+  if (!pick) return null;
+  return { method: pick.method, bitOrder: pick.bitOrder, length: pick.length, text: pick.text, hex: pick.hex, truncated: pick.truncated };
+}

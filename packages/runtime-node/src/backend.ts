@@ -1,0 +1,50 @@
+import { StarlightError, type InferenceBackend, type InferenceSession, type Tensor } from '@starlight/core';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+
+export interface NodeBackendOptions {
+  /** Threads per inference (intra-op). Default 1 when the scan pool runs one worker per core, else onnxruntime's own default. */
+  threads?: number;
+}
+
+/** The onnxruntime-node (CPU) implementation of core's InferenceBackend. */
+export function nodeBackend(defaults: NodeBackendOptions = {}): InferenceBackend {
+  return {
+    name: 'onnxruntime-node',
+    async createSession(model, options = {}): Promise<InferenceSession> {
+      const threads = options.threads ?? defaults.threads;
+      let session: ort.InferenceSession;
+      try {
+        session = await ort.InferenceSession.create(model, {
+          executionProviders: ['cpu'],
+          graphOptimizationLevel: 'all',
+          ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
+        });
+      } catch (e) {
+        throw new StarlightError('E_MODEL', `onnxruntime-node could not load the model: ${(e as Error).message}`, { cause: e });
+      }
+      return {
+        inputNames: session.inputNames,
+        outputNames: session.outputNames,
+        async run(feeds) {
+          const f: Record<string, ort.Tensor> = {};
+          for (const [k, t] of Object.entries(feeds)) f[k] = new ort.Tensor('float32', t.data, t.dims as number[]);
+          const out = await session.run(f);
+          const r: Record<string, Tensor> = {};
+          for (const [k, t] of Object.entries(out)) r[k] = { data: t.data as Float32Array, dims: t.dims };
+          return r;
+        },
+        dispose: () => session.release(),
+      };
+    },
+    async readModel(location) {
+      const path = location instanceof URL || /^file:/.test(String(location)) ? fileURLToPath(location) : String(location);
+      try {
+        return new Uint8Array(await readFile(path));
+      } catch (e) {
+        throw new StarlightError('E_IO', `cannot read the model ${path}: ${(e as Error).message}`, { cause: e });
+      }
+    },
+  };
+}

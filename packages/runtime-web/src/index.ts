@@ -1,0 +1,81 @@
+import {
+  createScanner as createCoreScanner,
+  loadModel,
+  StarlightError,
+  type InferenceBackend,
+  type InferenceSession,
+  type LoadedModel,
+  type ModelSource,
+  type Scanner,
+  type ScannerOptions,
+  type Tensor,
+} from '@starlight/core';
+import { MODEL_SPEC, MODEL_URL } from '@starlight/model';
+import * as ort from 'onnxruntime-web/wasm';
+
+export interface WebBackendOptions {
+  /**
+   * Where onnxruntime-web's .wasm/.mjs files are served from (a URL prefix ending in "/", or a map).
+   * Default: next to onnxruntime-web's own module, which bundlers and Node resolve.
+   */
+  wasmPaths?: string | Record<string, string>;
+  /** wasm threads. Default: every core when the page is cross-origin isolated (SharedArrayBuffer), else 1. */
+  threads?: number;
+}
+
+const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+
+/** The onnxruntime-web (wasm) implementation of core's InferenceBackend. */
+export function webBackend(options: WebBackendOptions = {}): InferenceBackend {
+  if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+  const isolated = g.crossOriginIsolated === true;
+  ort.env.wasm.numThreads = options.threads ?? (isolated ? Math.max(1, g.navigator?.hardwareConcurrency ?? 1) : 1);
+  return {
+    name: 'onnxruntime-web/wasm',
+    async createSession(model): Promise<InferenceSession> {
+      let session: ort.InferenceSession;
+      try {
+        session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      } catch (e) {
+        throw new StarlightError('E_MODEL', `onnxruntime-web could not load the model: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+      }
+      return {
+        inputNames: session.inputNames,
+        outputNames: session.outputNames,
+        async run(feeds) {
+          const f: Record<string, ort.Tensor> = {};
+          for (const [k, t] of Object.entries(feeds)) f[k] = new ort.Tensor('float32', t.data, t.dims as number[]);
+          const out = await session.run(f);
+          const r: Record<string, Tensor> = {};
+          for (const [k, t] of Object.entries(out)) r[k] = { data: t.data as Float32Array, dims: t.dims };
+          return r;
+        },
+        dispose: () => session.release(),
+      };
+    },
+    async readModel(location) {
+      let res: Response;
+      try {
+        res = await fetch(location);
+      } catch (e) {
+        throw new StarlightError('E_IO', `cannot fetch the model ${String(location)}: ${(e as Error).message}`, { cause: e });
+      }
+      if (!res.ok) throw new StarlightError('E_IO', `cannot fetch the model ${String(location)}: HTTP ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    },
+  };
+}
+
+export interface WebScannerOptions extends Partial<ScannerOptions>, WebBackendOptions {
+  /** Model bytes, a URL, or a loaded model (default: @starlight/model's file next to its module). */
+  model?: ModelSource;
+}
+
+/** A scanner on onnxruntime-web, with @starlight/model unless told otherwise. */
+export async function createScanner(options: WebScannerOptions = {}): Promise<Scanner> {
+  const { wasmPaths, threads, ...rest } = options;
+  const backend = rest.backend ?? webBackend({ wasmPaths, threads });
+  let model: ModelSource | LoadedModel = rest.model ?? MODEL_URL;
+  if (rest.model === undefined) model = loadModel(await backend.readModel!(MODEL_URL), { version: MODEL_SPEC.version });
+  return createCoreScanner({ ...rest, backend, model });
+}
