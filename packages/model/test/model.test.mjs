@@ -1,6 +1,6 @@
 // The shipped model: valid ONNX with the documented inputs/outputs and frozen threshold, and it
 // gives the right verdicts on the repository's example images when fed by @starlight/core.
-import { extractModelInputs, STREAM_NAMES, STREAM_SHAPES, EXTRA_SHAPES } from '@starlight/core';
+import { buildFeeds, extractModelInputs, readOnnxInfo, SPEC_METADATA_KEY, STREAM_NAMES, STREAM_SHAPES } from '@starlight/core';
 import * as ort from 'onnxruntime-node';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
@@ -14,8 +14,7 @@ const session = await ort.InferenceSession.create(fileURLToPath(MODEL_URL));
 async function score(name) {
   const x = await extractModelInputs(new Uint8Array(readFileSync(new URL(name, examples))));
   const feeds = {};
-  for (const n of STREAM_NAMES) feeds[n] = new ort.Tensor('float32', x.streams[n].data, [1, ...x.streams[n].shape]);
-  for (const n of ['bits', 'tail', 'stats']) feeds[n] = new ort.Tensor('float32', x.extras[n], [1, ...EXTRA_SHAPES[n]]);
+  for (const [n, t] of Object.entries(buildFeeds([x], session.inputNames))) feeds[n] = new ort.Tensor('float32', t.data, t.dims);
   const o = await session.run(feeds);
   const m = Array.from(o.method_logits.data);
   return { p: 1 / (1 + Math.exp(-o.stego_logit.data[0])), method: MODEL_SPEC.methods[m.indexOf(Math.max(...m))] };
@@ -28,6 +27,13 @@ test('spec matches the ONNX graph', () => {
   assert.deepEqual(MODEL_SPEC.methods, ['alpha', 'palette', 'lsb.rgb', 'exif', 'eoi']);
   assert.ok(MODEL_SPEC.threshold > 0.5 && MODEL_SPEC.threshold < 1);
   assert.equal(STREAM_SHAPES.pixel.join(), '3,256,256');
+});
+
+test('the ONNX file carries its spec (metadata_props) and it equals MODEL_SPEC', () => {
+  const info = readOnnxInfo(new Uint8Array(readFileSync(MODEL_URL)));
+  assert.deepEqual(JSON.parse(info.metadata[SPEC_METADATA_KEY]), MODEL_SPEC);
+  assert.deepEqual(info.inputs, session.inputNames);
+  assert.deepEqual(info.outputs, session.outputNames);
 });
 
 test('model file stays under 5 MB (FP32)', () => {

@@ -5,7 +5,7 @@
  *
  * Usage: tsx tools/data/src/parity.ts <dataset-dir> <model-dir> [--tolerance 1e-4]
  */
-import { extractModelInputs, STREAM_NAMES } from '@starlight/core';
+import { buildFeeds, extractModelInputs } from '@starlight/core';
 import * as ort from 'onnxruntime-node';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +32,6 @@ async function main(): Promise<void> {
   const rows = readFileSync(join(dataset, 'shards/test/rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ManifestRow);
   const torchOut = Object.fromEntries(OUTPUTS.map((o) => [o, readNpyF32(join(modelDir, `torch_${o}.npy`))]));
   const session = await ort.InferenceSession.create(join(modelDir, 'starlight.onnx'), { executionProviders: ['cpu'] });
-  const names = [...STREAM_NAMES, 'bits', 'tail', 'stats'];
   const maxDiff: Record<string, number> = Object.fromEntries(OUTPUTS.map((o) => [o, 0]));
   let worst = { row: -1, output: '', diff: 0 };
   const BATCH = 32;
@@ -41,17 +40,7 @@ async function main(): Promise<void> {
     const batch = rows.slice(s, s + BATCH);
     const inputs = await Promise.all(batch.map((r) => extractModelInputs(new Uint8Array(readFileSync(join(dataset, r.file))))));
     const feeds: Record<string, ort.Tensor> = {};
-    for (const name of names) {
-      const first = name in inputs[0]!.streams ? inputs[0]!.streams[name as (typeof STREAM_NAMES)[number]] : null;
-      const shape = first ? first.shape : name === 'bits' ? [3, 4096] : name === 'tail' ? [1024] : [64];
-      const per = shape.reduce((a, b) => a * b, 1);
-      const data = new Float32Array(per * batch.length);
-      inputs.forEach((x, i) => {
-        const d = first ? x.streams[name as (typeof STREAM_NAMES)[number]].data : x.extras[name as 'bits' | 'tail' | 'stats'];
-        data.set(d, i * per);
-      });
-      feeds[name] = new ort.Tensor('float32', data, [batch.length, ...shape]);
-    }
+    for (const [name, t] of Object.entries(buildFeeds(inputs, session.inputNames))) feeds[name] = new ort.Tensor('float32', t.data, t.dims as number[]);
     const out = await session.run(feeds);
     for (const o of OUTPUTS) {
       const got = out[o]!.data as Float32Array;

@@ -1,0 +1,257 @@
+import { describe, expect, it } from '@jest/globals';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createScanner,
+  computeEvidence,
+  extractPayload,
+  ERROR_CODES,
+  loadModel,
+  readOnnxInfo,
+  StarlightError,
+  type InferenceBackend,
+  type InferenceSession,
+  type ScanResult,
+  type Tensor,
+} from '../src/index.js';
+import { sha256Hex, sha256Portable } from '../src/sha256.js';
+
+const MODELS = join(process.cwd(), 'test-data/models');
+const EXAMPLES = join(process.cwd(), '../../examples');
+const model = (name: string) => new Uint8Array(readFileSync(join(MODELS, name)));
+const example = (name: string) => new Uint8Array(readFileSync(join(EXAMPLES, name)));
+const schema = JSON.parse(readFileSync(join(process.cwd(), 'schema/scan-result.schema.json'), 'utf8'));
+const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+
+const METHOD_SLOTS = [[0, 1], [2, 3], [4, 5], [6], [7]];
+
+/**
+ * A backend without a runtime: it "runs" evidence-only.onnx's contract in JavaScript (the stego
+ * logit follows extraction's found flag, the method and bit order the strongest evidence slot),
+ * and records every batch it was given. The real runtimes run the real models in their own tests.
+ */
+function fakeBackend(opts: { failRun?: boolean } = {}) {
+  const batches: number[] = [];
+  const backend: InferenceBackend = {
+    name: 'fake',
+    async createSession(bytes) {
+      const info = readOnnxInfo(bytes);
+      const session: InferenceSession = {
+        inputNames: info.inputs,
+        outputNames: info.outputs,
+        async run(feeds: Record<string, Tensor>) {
+          if (opts.failRun) throw new Error('boom');
+          const ev = feeds.evidence!;
+          const n = ev.dims[0]!;
+          batches.push(n);
+          const st = new Float32Array(n);
+          const ml = new Float32Array(n * 5);
+          const bl = new Float32Array(n * 3);
+          for (let i = 0; i < n; i++) {
+            const e = ev.data.subarray(i * 14, i * 14 + 14);
+            st[i] = e[11]! ? 10 : -10;
+            METHOD_SLOTS.forEach((slots, m) => (ml[i * 5 + m] = Math.max(...slots.map((s) => e[s]!))));
+            const best = [0, 2, 4].reduce((a, s) => Math.max(a, e[s]!), -1);
+            const bestLsb = [1, 3, 5].reduce((a, s) => Math.max(a, e[s]!), -1);
+            bl[i * 3 + (bestLsb >= best ? 0 : 1)] = 1;
+          }
+          return { stego_logit: { data: st, dims: [n] }, method_logits: { data: ml, dims: [n, 5] }, bit_order_logits: { data: bl, dims: [n, 3] } };
+        },
+        async dispose() {},
+      };
+      return session;
+    },
+  };
+  return { backend, batches };
+}
+
+function expectValid(r: ScanResult) {
+  const ok = validate(JSON.parse(JSON.stringify(r)));
+  if (!ok) throw new Error(JSON.stringify(validate.errors, null, 1));
+}
+
+describe('model loading', () => {
+  it('reads inputs, outputs and the embedded spec of an ONNX file', () => {
+    const m = loadModel(model('evidence-only.onnx'));
+    expect(m.spec.inputs).toEqual(['evidence']);
+    expect(m.spec.outputs).toEqual(['stego_logit', 'method_logits', 'bit_order_logits']);
+    expect(m.spec.name).toBe('evidence-only-test');
+    expect(m.spec.threshold).toBe(0.5);
+    expect(loadModel(model('evidence-only.onnx'), { threshold: 0.9 }).spec.threshold).toBe(0.9);
+  });
+
+  it.each([
+    ['an unknown input', 'identity.onnx', /input\(s\) x/],
+    ['missing outputs', 'no-method.onnx', /no output\(s\) method_logits, bit_order_logits/],
+  ])('names %s in an E_MODEL error', (_, file, msg) => {
+    const e = (() => {
+      try {
+        loadModel(model(file));
+      } catch (err) {
+        return err as StarlightError;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(e).toBeInstanceOf(StarlightError);
+    expect(e.code).toBe('E_MODEL');
+    expect(e.message).toMatch(msg);
+  });
+
+  it('turns corrupt, truncated, empty and non-ONNX bytes into E_MODEL', () => {
+    const good = model('evidence-only.onnx');
+    const inputs = [new Uint8Array(0), good.subarray(0, 40), good.subarray(0, good.length - 7), example('clean-0004.png'), new TextEncoder().encode('{"not":"onnx"}')];
+    for (let i = 0; i < 200; i++) inputs.push(new Uint8Array(randomBytes(1 + (i % 50) * 7)));
+    for (const b of inputs) {
+      expect(() => loadModel(b)).toThrow(expect.objectContaining({ code: 'E_MODEL' }) as unknown as Error);
+    }
+  });
+
+  it('rejects a spec whose classes are not Starlight\'s', () => {
+    expect(() => loadModel(model('evidence-only.onnx'), { methods: ['a', 'b', 'c', 'd', 'e'] })).toThrow(/method classes/);
+    expect(() => loadModel(model('evidence-only.onnx'), { threshold: 1.5 })).toThrow(/threshold/);
+  });
+});
+
+describe('createScanner', () => {
+  it('refuses bad options with typed errors', async () => {
+    const { backend } = fakeBackend();
+    await expect(createScanner(undefined as never)).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    await expect(createScanner({ backend: {} as never, model: model('evidence-only.onnx') })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    await expect(createScanner({ backend, model: model('evidence-only.onnx'), threshold: 0 })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    await expect(createScanner({ backend, model: model('evidence-only.onnx'), batchSize: 0 })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    await expect(createScanner({ backend, model: 'model.onnx' })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+    await expect(createScanner({ backend, model: model('identity.onnx') })).rejects.toMatchObject({ code: 'E_MODEL' });
+  });
+
+  it('wraps a backend that cannot load the model as E_MODEL', async () => {
+    const backend: InferenceBackend = { name: 'broken', createSession: () => Promise.reject(new Error('no')) };
+    await expect(createScanner({ backend, model: model('evidence-only.onnx') })).rejects.toMatchObject({ code: 'E_MODEL' });
+  });
+
+  it('scans stego and clean images into the documented contract, with the payload', async () => {
+    const { backend } = fakeBackend();
+    const scanner = await createScanner({ backend, model: model('evidence-only.onnx') });
+    const cases: [string, string | null, string | null][] = [
+      ['seed1_alpha_000.png', 'alpha', 'lsb-first'],
+      ['seed1_lsb_000.png', 'lsb.rgb', 'msb-first'],
+      ['seed2_palette_000.gif', 'palette', 'msb-first'],
+      ['tiny_eoi_001.jpg', 'eoi', null],
+      ['clean-0004.png', null, null],
+      ['clean-0000.webp', null, null],
+    ];
+    for (const [file, method, bitOrder] of cases) {
+      const bytes = example(file);
+      const r = await scanner.scan(bytes);
+      expectValid(r);
+      expect(r.error).toBeNull();
+      expect(r.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(r.stego).toBe(method !== null);
+      expect(r.method).toBe(method);
+      expect(r.model).toEqual({ name: 'evidence-only-test', version: '0.0.1', precision: 'fp32' });
+      if (method) {
+        expect(r.payload).toMatchObject({ method, bitOrder });
+        expect(r.payload!.text!.length).toBeGreaterThan(5);
+        expect(r.payload!.hex).toBe(Buffer.from(r.payload!.text!, 'utf8').toString('hex'));
+        if (method !== 'eoi') expect(r.bitOrder).toBe(bitOrder);
+      } else expect(r.payload).toBeNull();
+      expect(r.timings.totalMs).toBeGreaterThanOrEqual(r.timings.decodeMs);
+    }
+    await scanner.dispose();
+    await expect(scanner.scan(example('clean-0004.png'))).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+  });
+
+  it('keeps the verdict but omits payloads with extract: false, and honours a threshold override', async () => {
+    const { backend } = fakeBackend();
+    const noExtract = await createScanner({ backend, model: model('evidence-only.onnx'), extract: false });
+    const r = await noExtract.scan(example('seed1_alpha_000.png'));
+    expect(r.stego).toBe(true);
+    expect(r.payload).toBeNull();
+    const strict = await createScanner({ backend, model: model('evidence-only.onnx'), threshold: 0.99999 });
+    const s = await strict.scan(example('seed1_alpha_000.png'));
+    expect(s.probability).toBeLessThan(0.99999);
+    expect(s.stego).toBe(false);
+    expect(s.method).toBeNull();
+    expect(s.payload).toBeNull();
+  });
+
+  it('turns every bad input into a result with a typed error, never a rejection', async () => {
+    const { backend } = fakeBackend();
+    const scanner = await createScanner({ backend, model: model('evidence-only.onnx') });
+    const png = example('clean-0004.png');
+    const bad: [unknown, string][] = [
+      [new Uint8Array(0), 'E_UNSUPPORTED_FORMAT'],
+      [new TextEncoder().encode('hello, not an image'), 'E_UNSUPPORTED_FORMAT'],
+      [png.subarray(0, 100), 'E_TRUNCATED'],
+      ['a string', 'E_INVALID_ARGUMENT'],
+    ];
+    for (const [input, code] of bad) {
+      const r = await scanner.scan(input as Uint8Array);
+      expectValid(r);
+      expect(r.error?.code).toBe(code);
+      expect(r.stego).toBeNull();
+      expect(r.probability).toBeNull();
+    }
+  });
+
+  it('scanMany keeps input order, batches model runs, and reports failed reads as E_IO', async () => {
+    const { backend, batches } = fakeBackend();
+    const scanner = await createScanner({ backend, model: model('evidence-only.onnx'), batchSize: 3 });
+    const files = ['seed1_alpha_000.png', 'clean-0004.png', 'tiny_eoi_001.jpg', 'clean-0001.gif', 'seed2_palette_000.gif', 'clean-0003.jpg', 'seed1_lsb_000.png'];
+    async function* inputs() {
+      for (const f of files) yield () => Promise.resolve(example(f));
+      yield () => Promise.reject(new Error('EACCES: permission denied'));
+      yield new Uint8Array([0xff, 0xd8, 0xff]);
+    }
+    const results: ScanResult[] = [];
+    for await (const r of scanner.scanMany(inputs())) results.push(r);
+    expect(results).toHaveLength(files.length + 2);
+    const single = await Promise.all(files.map((f) => scanner.scan(example(f))));
+    results.slice(0, files.length).forEach((r, i) => {
+      expect(r.sha256).toBe(single[i]!.sha256);
+      expect(r.probability).toBe(single[i]!.probability);
+      expect(r.method).toBe(single[i]!.method);
+    });
+    expect(results[files.length]!.error).toMatchObject({ code: 'E_IO', message: expect.stringContaining('EACCES') });
+    expect(results[files.length + 1]!.error?.code).toMatch(/^E_(TRUNCATED|CORRUPT_IMAGE)$/);
+    // Batches of 3 inputs; the two failed inputs of the last batch never reach the model.
+    expect(batches.slice(0, 3)).toEqual([3, 3, 1]);
+    for (const r of results) expectValid(r);
+  });
+
+  it('reports a failing backend run as E_INFERENCE', async () => {
+    const { backend } = fakeBackend({ failRun: true });
+    const scanner = await createScanner({ backend, model: model('evidence-only.onnx') });
+    await expect(scanner.scan(example('clean-0004.png'))).rejects.toMatchObject({ code: 'E_INFERENCE' });
+  });
+
+  it('the schema lists exactly the result fields and every error code', () => {
+    expect(schema.required).toEqual(Object.keys(schema.properties));
+    expect(schema.properties.error.oneOf[0].properties.code.enum).toEqual([...ERROR_CODES]);
+  });
+});
+
+describe('evidence vector', () => {
+  it('is zero without candidates and marks a found AI42 payload', async () => {
+    expect(Array.from(computeEvidence({ found: null, candidates: [], skipped: [] }))).toEqual(new Array(14).fill(0));
+    const alpha = computeEvidence(await extractPayload(example('seed1_alpha_000.png')));
+    expect(alpha[1]).toBeGreaterThan(0.5); // alpha, lsb-first: above the "found" level of 8 (0.5)
+    expect(alpha[0]).toBeLessThan(0.2); // the other bit order reads noise
+    expect([alpha[8], alpha[9], alpha[10], alpha[11], alpha[13]]).toEqual([1, 1, 1, 1, 0]);
+    const clean = computeEvidence(await extractPayload(example('clean-0004.png')));
+    expect(Math.max(...clean.subarray(0, 8))).toBeLessThan(0.5);
+    expect(clean[11]).toBe(0);
+  });
+});
+
+describe('sha256', () => {
+  it('the portable implementation equals node:crypto for every padding case', async () => {
+    for (const n of [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 1000, 65537]) {
+      const b = new Uint8Array(randomBytes(n));
+      const want = createHash('sha256').update(b).digest('hex');
+      expect(Buffer.from(sha256Portable(b)).toString('hex')).toBe(want);
+      expect(await sha256Hex(b)).toBe(want);
+    }
+  });
+});
