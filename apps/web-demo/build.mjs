@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global console, performance, process -- Node globals (the root eslint config declares none for plain JS) */
 /**
  * Builds the static demo into dist/:
  *   index.html, style.css            from src/
@@ -18,7 +19,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'dist');
 const require = createRequire(import.meta.url);
 
-/** Copied as is: [source, destination inside dist/]. */
+/** Copied as is: [source, destination inside dist/]. @type {[string, string][]} */
 const assets = [
   [join(here, 'src/index.html'), 'index.html'],
   [join(here, 'src/style.css'), 'style.css'],

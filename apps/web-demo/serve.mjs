@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global console, process, URL -- Node globals (the root eslint config declares none for plain JS) */
 /**
  * Serves the built demo (dist/) on http://127.0.0.1:<port>/ with COOP/COEP, so the page is
  * cross-origin isolated and onnxruntime-web can use wasm threads.
@@ -42,7 +43,7 @@ export const ISOLATION_HEADERS = {
  * @returns {Promise<{ url: string, close(): Promise<void> }>}
  */
 export function startServer({ dir, port = 0, host = '127.0.0.1', mounts = {} }) {
-  const roots = [...Object.entries(mounts), ['/', dir]].map(([prefix, folder]) => ({ prefix, base: resolve(folder) }));
+  const roots = [...Object.entries(mounts).map(([prefix, folder]) => ({ prefix, base: resolve(folder) })), { prefix: '/', base: resolve(dir) }];
   const server = createServer((req, res) => {
     const fail = (/** @type {number} */ status) => res.writeHead(status, { 'content-type': 'text/plain', ...ISOLATION_HEADERS }).end(String(status));
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405);

@@ -1,32 +1,41 @@
 import { parseArgs } from 'node:util';
 import { EXIT } from './exit-codes.js';
-import { streamsCommand } from './streams-command.js';
-
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
-
-const HELP = `starlight ${VERSION}: find hidden payloads in images
-
-Usage:
-  starlight streams <file…> [--json]   the eight Starlight V4 feature streams of each file
-  starlight --version
-  starlight <command> --help
-
-Examples:
-  starlight streams examples/*.png
-  starlight streams --json photo.jpg
-  cat image.gif | starlight streams -
-`;
+import { COMMAND_HELP, EXTRACT_HELP, HELP, SCAN_HELP, STREAMS_HELP, VERSION } from './help.js';
+import { UsageError } from './usage.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(HELP);
+    const topic = command === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && !COMMAND_HELP[topic]) {
+      process.stderr.write(`starlight: no help for ${JSON.stringify(topic)}\n\n${HELP}`);
+      return EXIT.USAGE;
+    }
+    process.stdout.write(topic !== undefined ? COMMAND_HELP[topic]! : HELP);
     return EXIT.OK;
   }
-  if (command === '--version' || command === '-v') {
+  if (command === '--version' || command === '-v' || command === '-V') {
     process.stdout.write(`${VERSION}\n`);
     return EXIT.OK;
+  }
+  if (command === 'scan') {
+    // The commands load lazily: --version and --help do not start onnxruntime.
+    const { parseScanArgs, scanCommand } = await import('./scan-command.js');
+    const o = parseScanArgs(rest);
+    if (o === 'help') {
+      process.stdout.write(SCAN_HELP);
+      return EXIT.OK;
+    }
+    return scanCommand(o, VERSION);
+  }
+  if (command === 'extract') {
+    const { parseExtractArgs, extractCommand } = await import('./extract-command.js');
+    const o = parseExtractArgs(rest);
+    if (o === 'help') {
+      process.stdout.write(EXTRACT_HELP);
+      return EXIT.OK;
+    }
+    return extractCommand(o);
   }
   if (command === 'streams') {
     const { values, positionals } = parseArgs({
@@ -35,19 +44,19 @@ async function main(argv: string[]): Promise<number> {
       options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
     });
     if (values.help || positionals.length === 0) {
-      process.stdout.write(
-        'Usage: starlight streams <file…> [--json]\n\n' +
-          'Prints a summary of the eight streams per file; with --json one object per line:\n' +
-          '  {"file", "streams": {"<name>": {"shape", "sha256", "sum", "min", "max"}}}\n' +
-          'sha256 is of the float32 little-endian bytes, channel-first. "-" reads stdin.\n\n' +
-          'Examples:\n  starlight streams examples/clean-0004.png\n  starlight streams --json examples/*\n',
-      );
+      process.stdout.write(STREAMS_HELP);
       return values.help ? EXIT.OK : EXIT.USAGE;
     }
+    const { streamsCommand } = await import('./streams-command.js');
     return streamsCommand(positionals, values.json);
   }
   process.stderr.write(`starlight: unknown command ${JSON.stringify(command)}\n\n${HELP}`);
   return EXIT.USAGE;
+}
+
+/** A bad option or argument (node:util parseArgs or ours): a usage error, exit 64. */
+function isUsageError(e: unknown): e is Error {
+  return e instanceof UsageError || (e instanceof TypeError && String((e as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS'));
 }
 
 main(process.argv.slice(2)).then(
@@ -55,6 +64,12 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
+    if (isUsageError(e)) {
+      const command = process.argv[2];
+      process.stderr.write(`starlight: ${e.message}\nRun "starlight ${COMMAND_HELP[command ?? ''] ? `${command} ` : ''}--help" for usage.\n`);
+      process.exitCode = EXIT.USAGE;
+      return;
+    }
     process.stderr.write(`starlight: ${e instanceof Error ? e.stack : String(e)}\n`);
     process.exitCode = EXIT.ERROR;
   },

@@ -41,7 +41,7 @@ declare global {
   }
 }
 
-const PREVIEW_TEXT = 280; // characters of payload text shown before "show all"
+const PREVIEW_TEXT = 160; // characters of payload text shown before "show all"
 const PREVIEW_HEX = 96; // hex digits (48 bytes) shown when the payload is not text
 
 const $ = <T extends HTMLElement>(selector: string): T => document.querySelector<T>(selector)!;
@@ -156,16 +156,17 @@ function addRow(file: File): Row {
 
 function showPayload(cell: HTMLTableCellElement, p: NonNullable<ScanResult['payload']>): void {
   cell.textContent = '';
-  const full = p.text ?? p.hex;
-  const limit = p.text !== null ? PREVIEW_TEXT : PREVIEW_HEX;
-  const shown = full.length > limit ? `${full.slice(0, limit)}…` : full;
-  cell.append(p.text !== null ? el('span', shown, 'text') : el('code', shown, 'hex'));
-  if (full.length > limit) {
+  const isText = p.text !== null;
+  // The preview is one paragraph (line breaks shown as ↵); "show all" has the payload as it is.
+  const preview = isText ? p.text!.replace(/\r?\n/g, ' ↵ ') : p.hex;
+  const limit = isText ? PREVIEW_TEXT : PREVIEW_HEX;
+  cell.append(el(isText ? 'q' : 'code', preview.length > limit ? `${preview.slice(0, limit)}…` : preview, isText ? 'text' : 'hex'));
+  if (preview.length > limit) {
     const details = el('details');
-    details.append(el('summary', `show all ${p.text !== null ? `${full.length} characters` : `${p.length} bytes`}`), el(p.text !== null ? 'span' : 'code', full, p.text !== null ? 'text' : 'hex'));
+    details.append(el('summary', `show all ${isText ? `${p.text!.length} characters` : `${p.length} bytes`}`), el('pre', isText ? p.text! : p.hex, isText ? 'text' : 'hex'));
     cell.append(details);
   }
-  const notes = [`${p.length} B ${p.text !== null ? 'text' : 'binary (hex)'}`, p.method + (p.bitOrder ? `, ${p.bitOrder}` : '')];
+  const notes = [`${p.length} B ${isText ? 'text' : 'binary, hex'}`, p.method + (p.bitOrder ? `, ${p.bitOrder}` : '')];
   if (p.truncated) notes.push('probably longer than what was read');
   cell.append(el('small', notes.join(' · '), 'detail'));
 }
@@ -185,7 +186,9 @@ function showResult(row: Row, name: string, size: number, r: ScanResult): void {
 
   row.verdict.textContent = '';
   if (r.error) {
-    row.verdict.append(el('span', 'Not scanned', 'verdict error'), el('small', r.error.code, 'detail'), el('small', r.error.message, 'detail'));
+    const code = el('small', undefined, 'detail');
+    code.append(el('code', r.error.code));
+    row.verdict.append(el('span', 'Not scanned', 'verdict error'), code, el('small', r.error.message, 'detail'));
   } else {
     row.verdict.append(el('span', r.stego ? 'Stego' : 'Clean', `verdict ${state}`), el('small', `p = ${r.probability!.toFixed(4)}`, 'detail'));
   }

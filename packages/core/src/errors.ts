@@ -26,8 +26,14 @@ export class StarlightError extends Error {
   }
 }
 
+/**
+ * True for a StarlightError, also one thrown by another copy of core (an ESM and a CJS build loaded
+ * side by side, or two bundles), where `instanceof` would say no.
+ */
 export function isStarlightError(e: unknown): e is StarlightError {
-  return e instanceof StarlightError;
+  if (e instanceof StarlightError) return true;
+  const x = e as { name?: unknown; code?: unknown } | null;
+  return typeof x === 'object' && x !== null && x.name === 'StarlightError' && (ERROR_CODES as readonly unknown[]).includes(x.code);
 }
 
 /** Shorthands used by the parsers. */

@@ -1,5 +1,5 @@
 import { decodeImage, type DecodeOptions } from '../decode.js';
-import { StarlightError, type StarlightErrorCode } from '../errors.js';
+import { isStarlightError, StarlightError, type StarlightErrorCode } from '../errors.js';
 import { computeExtraInputs } from '../features/index.js';
 import type { DecodedImage } from '../image.js';
 import type { InferenceBackend, InferenceSession, Tensor } from '../inference/backend.js';
@@ -75,7 +75,7 @@ function specToJson(s: ModelSpec): ModelSpecJson {
 }
 
 function errorOf(e: unknown, fallback: StarlightErrorCode): { code: StarlightErrorCode; message: string } {
-  if (e instanceof StarlightError) return { code: e.code, message: e.message };
+  if (isStarlightError(e)) return { code: e.code, message: e.message };
   return { code: fallback, message: e instanceof Error ? e.message : String(e) };
 }
 
@@ -95,7 +95,7 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
   try {
     session = await backend.createSession(loaded.bytes, options.threads ? { threads: options.threads } : {});
   } catch (e) {
-    if (e instanceof StarlightError) throw e;
+    if (isStarlightError(e)) throw e;
     throw new StarlightError('E_MODEL', `${backend.name} could not load the model: ${(e as Error)?.message ?? String(e)}`, { cause: e });
   }
   const extract = options.extract ?? true;
@@ -143,7 +143,7 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
       try {
         out = await session.run(buildFeeds(ok.map((p) => p.feeds!), spec.inputs));
       } catch (e) {
-        if (e instanceof StarlightError) throw e;
+        if (isStarlightError(e)) throw e;
         throw new StarlightError('E_INFERENCE', `${backend.name} failed to run the model: ${(e as Error)?.message ?? String(e)}`, { cause: e });
       }
       const each = (now() - t) / ok.length;
