@@ -71,7 +71,7 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
   return guardAsync(async () => {
     switch (format) {
       case 'png':
-        return decodePng(bytes, limits);
+        return decodePng(bytes, limits, decoder.inflate?.bind(decoder));
       case 'gif':
         return decodeGif(bytes, limits);
       case 'bmp':

@@ -51,3 +51,14 @@ export function inflateBounded(pieces: Uint8Array[], need: number): Uint8Array {
   if (got < need) throw truncated(`image data is truncated (${got} of ${need} bytes decompressed)`);
   return out;
 }
+
+/** A runtime's native inflater (PixelDecoder.inflate), trusted only when it returns exactly `need` bytes. */
+export function nativeInflate(native: ((pieces: Uint8Array[], need: number) => Uint8Array | null) | undefined, pieces: Uint8Array[], need: number): Uint8Array | null {
+  if (!native) return null;
+  try {
+    const out = native(pieces, need);
+    return out instanceof Uint8Array && out.length === need ? out : null;
+  } catch {
+    return null;
+  }
+}

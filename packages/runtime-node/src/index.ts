@@ -12,9 +12,11 @@ import {
 import { MODEL_SPEC, MODEL_URL } from '@starlight/model';
 import { availableParallelism } from 'node:os';
 import { nodeBackend } from './backend.js';
+import { nodeDecoder } from './decoder.js';
 import { WorkerPool, type PoolInput } from './pool.js';
 
 export { nodeBackend, type NodeBackendOptions } from './backend.js';
+export { nodeDecoder } from './decoder.js';
 export type { PoolInput } from './pool.js';
 
 export interface NodeScannerOptions extends Partial<ScannerOptions> {
@@ -38,7 +40,7 @@ async function resolve(model: ModelSource | undefined): Promise<LoadedModel> {
 
 /** An in-process scanner on onnxruntime-node, with @starlight/model unless told otherwise. */
 export async function createScanner(options: NodeScannerOptions = {}): Promise<Scanner> {
-  return createCoreScanner({ ...options, backend: options.backend ?? nodeBackend(), model: await resolve(options.model) });
+  return createCoreScanner({ ...options, backend: options.backend ?? nodeBackend(), model: await resolve(options.model), decode: { decoder: nodeDecoder, ...options.decode } });
 }
 
 export interface ScanPoolOptions extends Omit<NodeScannerOptions, 'backend' | 'threads'> {

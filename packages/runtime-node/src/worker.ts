@@ -3,6 +3,7 @@ import { createScanner, isStarlightError, type ScanInput, type ScanResult } from
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { nodeBackend } from './backend.js';
+import { nodeDecoder } from './decoder.js';
 import type { PoolInput, WorkerConfig } from './pool.js';
 
 const config = workerData as WorkerConfig;
@@ -11,7 +12,7 @@ const port = parentPort!;
 const read = (x: PoolInput): ScanInput => (typeof x === 'string' ? () => readFile(x).then((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)) : x);
 const errorOf = (e: unknown) => ({ code: isStarlightError(e) ? e.code : 'E_INFERENCE', message: e instanceof Error ? e.message : String(e) });
 
-createScanner({ ...config, backend: nodeBackend(), threads: 1 }).then(
+createScanner({ ...config, backend: nodeBackend(), threads: 1, decode: { decoder: nodeDecoder, ...config.decode } }).then(
   (scanner) => {
     port.postMessage({ ready: true });
     port.on('message', async ({ id, items }: { id: number; items: PoolInput[] }) => {

@@ -2,7 +2,8 @@ import { ascii, concat, u32be } from '../bytes.js';
 import { crc32 } from '../crc32.js';
 import { corrupt, truncated } from '../errors.js';
 import type { ContainerInfo, DecodedImage, ImageMode, Limits } from '../image.js';
-import { inflateBounded } from '../inflate.js';
+import { inflateBounded, nativeInflate } from '../inflate.js';
+import type { PixelDecoder } from '../decoders/types.js';
 import { checkDimensions } from '../limits.js';
 
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -196,7 +197,7 @@ function makeSampleReader(depth: number): (row: Uint8Array, base: number, idx: n
   }
 }
 
-export function decodePng(b: Uint8Array, limits: Required<Limits>): DecodedImage {
+export function decodePng(b: Uint8Array, limits: Required<Limits>, native?: PixelDecoder['inflate']): DecodedImage {
   const p = parse(b, limits);
   const { width: w, height: h, mode } = p.info;
   const ch = CHANNELS[p.colorType]!;
@@ -215,7 +216,7 @@ export function decodePng(b: Uint8Array, limits: Required<Limits>): DecodedImage
   } else passes.push({ x0: 0, y0: 0, dx: 1, dy: 1, pw: w, ph: h });
   let need = 0;
   for (const ps of passes) need += ps.ph * (rowBytesFor(ps.pw) + 1);
-  const raw = inflateBounded(p.idat, need);
+  const raw = nativeInflate(native, p.idat, need) ?? inflateBounded(p.idat, need);
 
   // Fast path: a non-interlaced 8-bit image's unfiltered rows are already its samples.
   if (!p.interlace && p.bitDepth === 8) {
