@@ -30,7 +30,7 @@ export class Progress {
 
   private render(force: boolean): void {
     const now = Date.now();
-    if (!force && now - this.last < 100) return;
+    if (!force && this.shown && now - this.last < 100) return;
     this.last = now;
     const secs = (now - this.start) / 1000;
     const rate = secs > 0 ? this.done / secs : 0;

@@ -139,9 +139,8 @@ export async function scanCommand(o: ScanOptions, version: string): Promise<numb
     else if (r.stego) summary.stego++;
     else summary.clean++;
     summary.exitCode = worstExit(summary.exitCode, exitCodeForResult(r));
+    if (!o.quiet || r.error || r.stego) await formatter.record(r);
     progress?.tick();
-    if (o.quiet && !r.error && !r.stego) return;
-    await formatter.record(r);
   };
 
   // Entries in the order they were pulled; results come back in the same order, and the error

@@ -39,7 +39,7 @@ test('native zlib gives the same outcome on 1,000 corrupted, truncated and padde
   const outcomes = new Set<string>();
   for (let i = 0; i < 1000; i++) {
     const src = files[rnd(files.length)]!;
-    let b = src.slice();
+    let b: Uint8Array = src.slice();
     const kind = i % 4;
     if (kind === 0) for (let k = 0; k < 1 + rnd(4); k++) b[33 + rnd(Math.max(1, b.length - 33))] = rnd(256);
     else if (kind === 1) b = b.subarray(0, 33 + rnd(Math.max(1, b.length - 33)));
