@@ -218,6 +218,11 @@ describe('createScanner', () => {
     // Batches of 3 inputs; the two failed inputs of the last batch never reach the model.
     expect(batches.slice(0, 3)).toEqual([3, 3, 1]);
     for (const r of results) expectValid(r);
+    // A plain array holding a promise that rejects: that input is an E_IO result, the rest go on.
+    const mixed = [new Promise<Uint8Array>((_, reject) => setTimeout(() => reject(new Error('stream closed')), 5)), example('clean-0004.png')];
+    const got: ScanResult[] = [];
+    for await (const r of scanner.scanMany(mixed)) got.push(r);
+    expect(got.map((r) => r.error?.code ?? null)).toEqual(['E_IO', null]);
   });
 
   it('reports a failing backend run as E_INFERENCE', async () => {

@@ -17,7 +17,7 @@ import { WorkerPool, type PoolInput } from './pool.js';
 
 export { nodeBackend, type NodeBackendOptions } from './backend.js';
 export { nodeDecoder } from './decoder.js';
-export type { PoolInput } from './pool.js';
+export { WorkerPool, type PoolInput, type WorkerConfig } from './pool.js';
 
 export interface NodeScannerOptions extends Partial<ScannerOptions> {
   /** An ONNX file path, file: URL, bytes, or loaded model (default: @starlight/model). */
@@ -53,7 +53,7 @@ export interface ScanPool {
   readonly workers: number;
   /** Scans image bytes, or a file the worker reads. Never rejects for a bad image or file: see `error`. */
   scan(input: PoolInput): Promise<ScanResult>;
-  /** Streams results in input order, using every worker; memory stays flat for any number of inputs. */
+  /** Streams results in input order, using every worker; memory stays flat for any number of inputs. A worker that crashes is replaced and its inputs retried. */
   scanMany(inputs: Iterable<PoolInput> | AsyncIterable<PoolInput>): AsyncGenerator<ScanResult>;
   dispose(): Promise<void>;
 }
@@ -65,7 +65,8 @@ export async function createScanPool(options: ScanPoolOptions = {}): Promise<Sca
   const loaded = await resolve(model);
   const spec: ModelSpec = Object.freeze({ ...loaded.spec, threshold: rest.threshold ?? loaded.spec.threshold });
   const specJson = { name: spec.name, version: spec.version, precision: spec.precision, threshold: spec.threshold };
-  const pool = new WorkerPool({ model: loaded.bytes, spec: specJson, batchSize: rest.batchSize, extract: rest.extract, decode: rest.decode }, workers);
+  const config = { model: loaded.bytes, spec: specJson, batchSize: rest.batchSize, extract: rest.extract, decode: rest.decode };
+  const pool = new WorkerPool(config, workers, rest.batchSize ?? 8, 2, { name: spec.name, version: spec.version, precision: spec.precision });
   try {
     await pool.ready();
   } catch (e) {

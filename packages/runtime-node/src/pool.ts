@@ -1,4 +1,4 @@
-import { StarlightError, type ModelSpecJson, type ScanResult, type DecodeOptions } from '@starlight/core';
+import { StarlightError, type DecodeOptions, type ModelSpecJson, type ScanResult } from '@starlight/core';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -15,23 +15,28 @@ export interface WorkerConfig {
 /** A pool input: image bytes, or a file path the worker reads itself (so reading runs in parallel too). */
 export type PoolInput = Uint8Array | string;
 
-type Job = { id: number; items: PoolInput[] };
-type Reply = { id: number; results?: ScanResult[]; error?: { code: string; message: string } };
-
+type WireError = { code: string; message: string };
+type Reply = { id: number; results?: ScanResult[]; error?: WireError };
+interface Job {
+  items: PoolInput[];
+  resolve: (r: ScanResult[]) => void;
+  reject: (e: Error) => void;
+}
 interface Slot {
   worker: Worker;
-  busy: number;
   ready: Promise<void>;
+  jobs: Map<number, Job>;
 }
 
 /**
  * Worker threads that each run a core scanner (one onnxruntime thread each). Jobs are chunks of
  * `chunk` inputs; at most `window` chunks are in flight per worker, so memory stays flat however
- * many inputs stream through; results come back in input order.
+ * many inputs stream through; results come back in input order. A worker that dies (out of memory,
+ * a native crash) is replaced: its chunks are retried one input at a time, and an input that kills
+ * a worker on its own gets an error result instead of taking the scan down.
  */
 export class WorkerPool {
   private slots: Slot[] = [];
-  private pending = new Map<number, { resolve: (r: ScanResult[]) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private closed = false;
 
@@ -40,6 +45,7 @@ export class WorkerPool {
     readonly size = availableParallelism(),
     private readonly chunk = config.batchSize ?? 8,
     private readonly window = 2,
+    private readonly model: ScanResult['model'] = { name: 'unknown', version: '0.0.0', precision: 'fp32' },
   ) {
     if (!Number.isInteger(size) || size < 1) throw new StarlightError('E_INVALID_ARGUMENT', `workers must be a positive integer, got ${String(size)}`);
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
@@ -47,37 +53,51 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.config });
-    const slot: Slot = { worker, busy: 0, ready: Promise.resolve() };
+    const slot: Slot = { worker, jobs: new Map(), ready: Promise.resolve() };
     slot.ready = new Promise<void>((resolve, reject) => {
-      worker.once('message', (m: { ready?: boolean; error?: { code: string; message: string } }) => {
-        if (m.ready) resolve();
-        else reject(new StarlightError((m.error?.code ?? 'E_MODEL') as 'E_MODEL', m.error?.message ?? 'worker failed to start'));
+      worker.once('message', (m: { ready?: boolean; error?: WireError }) => {
+        if (!m.ready) return reject(new StarlightError((m.error?.code ?? 'E_MODEL') as 'E_MODEL', m.error?.message ?? 'worker failed to start'));
+        worker.on('message', (r: Reply) => this.settle(slot, r));
+        // Referenced only while busy: an idle pool does not keep the process alive.
+        if (slot.jobs.size === 0) worker.unref();
+        resolve();
       });
+      worker.once('error', (e) => reject(new StarlightError('E_INFERENCE', `scan worker failed to start: ${e.message}`, { cause: e })));
     });
-    // Referenced while starting or busy, so that Node waits for results; idle workers do not keep a process alive.
-    slot.ready.then(
-      () => {
-        worker.on('message', (m: Reply) => this.settle(slot, m));
-        if (slot.busy === 0) worker.unref();
-      },
-      () => undefined,
-    );
-    worker.on('error', (e) => this.failAll(e));
+    slot.ready.catch(() => undefined);
+    worker.on('exit', (code) => this.died(slot, `exit code ${code}`));
+    worker.on('error', (e) => this.died(slot, e.message));
     return slot;
   }
 
   private settle(slot: Slot, m: Reply): void {
-    const p = this.pending.get(m.id);
-    if (!p) return;
-    this.pending.delete(m.id);
-    if (--slot.busy === 0) slot.worker.unref();
-    if (m.results) p.resolve(m.results);
-    else p.reject(new StarlightError((m.error?.code ?? 'E_INFERENCE') as 'E_INFERENCE', m.error?.message ?? 'worker failed'));
+    const job = slot.jobs.get(m.id);
+    if (!job) return;
+    slot.jobs.delete(m.id);
+    if (slot.jobs.size === 0) slot.worker.unref();
+    if (m.results) job.resolve(m.results);
+    else job.reject(new StarlightError((m.error?.code ?? 'E_INFERENCE') as 'E_INFERENCE', m.error?.message ?? 'scan worker failed'));
   }
 
-  private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e instanceof StarlightError ? e : new StarlightError('E_INFERENCE', `scan worker crashed: ${e.message}`, { cause: e }));
-    this.pending.clear();
+  private died(slot: Slot, reason: string): void {
+    const i = this.slots.indexOf(slot);
+    if (this.closed || i < 0) return;
+    this.slots[i] = this.spawn();
+    for (const job of slot.jobs.values()) {
+      if (job.items.length > 1) Promise.all(job.items.map((x) => this.run([x]))).then((rs) => job.resolve(rs.flat()), job.reject);
+      else job.resolve([this.crashed(reason)]);
+    }
+    slot.jobs.clear();
+  }
+
+  private crashed(reason: string): ScanResult {
+    const n = null;
+    return {
+      sha256: n, format: n, width: n, height: n, mode: n, stego: n, probability: n, method: n, methodProbabilities: n, bitOrder: n, payload: n,
+      model: this.model,
+      timings: { decodeMs: 0, streamsMs: 0, inferMs: 0, extractMs: 0, totalMs: 0 },
+      error: { code: 'E_DECODER', message: `the scan worker stopped while scanning this input (${reason})` },
+    };
   }
 
   /** Resolves when every worker has loaded the model (rejects with the first load error). */
@@ -87,17 +107,13 @@ export class WorkerPool {
 
   private run(items: PoolInput[]): Promise<ScanResult[]> {
     if (this.closed) return Promise.reject(new StarlightError('E_INVALID_ARGUMENT', 'the scan pool was disposed'));
-    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
-    if (slot.busy++ === 0) slot.worker.ref();
+    const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
     const id = this.nextId++;
-    return slot.ready.then(
-      () =>
-        new Promise<ScanResult[]>((resolve, reject) => {
-          this.pending.set(id, { resolve, reject });
-          const job: Job = { id, items };
-          slot.worker.postMessage(job);
-        }),
-    );
+    return new Promise<ScanResult[]>((resolve, reject) => {
+      slot.jobs.set(id, { items, resolve, reject });
+      slot.worker.ref();
+      slot.ready.then(() => slot.worker.postMessage({ id, items }), reject);
+    });
   }
 
   scan(input: PoolInput): Promise<ScanResult> {
@@ -108,16 +124,26 @@ export class WorkerPool {
   async *scanMany(inputs: Iterable<PoolInput> | AsyncIterable<PoolInput>): AsyncGenerator<ScanResult> {
     const inflight: Promise<ScanResult[]>[] = [];
     const limit = this.size * this.window;
+    const submit = (chunk: PoolInput[]) => {
+      const p = this.run(chunk);
+      p.catch(() => undefined); // awaited in order below; this keeps an early failure from counting as unhandled
+      inflight.push(p);
+    };
     let chunk: PoolInput[] = [];
     for await (const x of inputs as AsyncIterable<PoolInput>) {
       chunk.push(x);
       if (chunk.length < this.chunk) continue;
-      inflight.push(this.run(chunk));
+      submit(chunk);
       chunk = [];
       if (inflight.length >= limit) yield* await inflight.shift()!;
     }
-    if (chunk.length) inflight.push(this.run(chunk));
+    if (chunk.length) submit(chunk);
     while (inflight.length) yield* await inflight.shift()!;
+  }
+
+  /** Test hook: stop one worker as a crash would. */
+  kill(index: number): Promise<number> {
+    return this.slots[index]!.worker.terminate();
   }
 
   async dispose(): Promise<void> {

@@ -1,6 +1,6 @@
 // One scan worker: its own core scanner over onnxruntime-node with one intra-op thread.
-import { createScanner, isStarlightError, type ScanInput, type ScanResult } from '@starlight/core';
-import { readFile } from 'node:fs/promises';
+import { createScanner, DEFAULT_LIMITS, isStarlightError, StarlightError, type ScanInput, type ScanResult } from '@starlight/core';
+import { readFile, stat } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { nodeBackend } from './backend.js';
 import { nodeDecoder } from './decoder.js';
@@ -9,7 +9,18 @@ import type { PoolInput, WorkerConfig } from './pool.js';
 const config = workerData as WorkerConfig;
 const port = parentPort!;
 
-const read = (x: PoolInput): ScanInput => (typeof x === 'string' ? () => readFile(x).then((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)) : x);
+const maxBytes = config.decode?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+
+/** Reads a file, refusing what is not a regular file (a FIFO, /dev/zero) or is over maxBytes before reading it. */
+async function readPath(path: string): Promise<Uint8Array> {
+  const st = await stat(path);
+  if (!st.isFile()) throw new StarlightError('E_IO', `${path} is not a regular file`);
+  if (st.size > maxBytes) throw new StarlightError('E_TOO_LARGE', `${path} is ${st.size} bytes, over the limit of ${maxBytes}`);
+  const b = await readFile(path);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+const read = (x: PoolInput): ScanInput => (typeof x === 'string' ? () => readPath(x) : x);
 const errorOf = (e: unknown) => ({ code: isStarlightError(e) ? e.code : 'E_INFERENCE', message: e instanceof Error ? e.message : String(e) });
 
 createScanner({ ...config, backend: nodeBackend(), threads: 1, decode: { decoder: nodeDecoder, ...config.decode } }).then(

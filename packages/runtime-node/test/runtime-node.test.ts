@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { conformanceCases } from '../../../tools/conformance/suite.js';
 import { IMAGE_FILES, nodeContextFiles } from '../../../tools/conformance/node-context.js';
-import { createScanner, createScanPool, nodeBackend } from '../dist/index.js';
+import { createScanner, createScanPool, loadDefaultModel, nodeBackend, WorkerPool } from '../dist/index.js';
 
 const files = nodeContextFiles();
 
@@ -67,5 +67,37 @@ describe('createScanPool', () => {
     await assert.rejects(createScanPool({ workers: 0 }), { code: 'E_INVALID_ARGUMENT' });
   });
 
-  after(() => undefined);
+  test('refuses non-regular and oversized files before reading them', async () => {
+    const pool = await createScanPool({ workers: 1, decode: { maxBytes: 1000 } });
+    try {
+      const got: ScanResult[] = [];
+      for await (const r of pool.scanMany(['/dev/zero', tmpdir(), IMAGE_FILES[0]!])) got.push(r);
+      assert.deepEqual(got.map((r) => r.error?.code), ['E_IO', 'E_IO', 'E_TOO_LARGE']);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  test('a worker that dies mid-scan is replaced and every input still gets its result', async () => {
+    const model = await loadDefaultModel();
+    const pool = new WorkerPool({ model: model.bytes, spec: { version: model.spec.version } }, 2, 4);
+    try {
+      await pool.ready();
+      const inputs = [...IMAGE_FILES, ...IMAGE_FILES];
+      const got: ScanResult[] = [];
+      let killed = false;
+      for await (const r of pool.scanMany(inputs)) {
+        got.push(r);
+        if (!killed) {
+          killed = true;
+          await pool.kill(0);
+          await pool.kill(1);
+        }
+      }
+      assert.equal(got.length, inputs.length);
+      got.forEach((r, i) => assert.equal(r.sha256, single.get(inputs[i]!)!.sha256, `row ${i}`));
+    } finally {
+      await pool.dispose();
+    }
+  });
 });

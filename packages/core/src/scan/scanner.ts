@@ -226,10 +226,11 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
       // While the backend runs batch k (on its own threads in Node), batch k+1 is decoded.
       let running: Promise<ScanResult[]> | null = null;
       let batch: Prepared[] = [];
-      for await (const input of inputs as AsyncIterable<ScanInput>) {
+      for await (const { input } of each(inputs)) {
         batch.push(await prepare(input));
         if (batch.length < batchSize) continue;
         const next = infer(batch);
+        next.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
         batch = [];
         if (running) yield* await running;
         running = next;
@@ -243,6 +244,13 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
       await session.dispose();
     },
   };
+}
+
+/** Inputs one by one, wrapped so that promises among them reach prepare() (which turns a rejection into E_IO) instead of being awaited by the loop. */
+async function* each(inputs: Iterable<ScanInput> | AsyncIterable<ScanInput>): AsyncGenerator<{ input: ScanInput }> {
+  if (typeof (inputs as AsyncIterable<ScanInput>)[Symbol.asyncIterator] === 'function') {
+    for await (const input of inputs as AsyncIterable<ScanInput>) yield { input };
+  } else for (const input of inputs as Iterable<ScanInput>) yield { input };
 }
 
 function roundTimings(t: ScanResult['timings']): ScanResult['timings'] {
