@@ -1,7 +1,7 @@
 /** The model's spec: name, frozen threshold, input and output names, class ids. */
 export const MODEL_SPEC = Object.freeze({
   "name": "starlight-detector",
-  "threshold": 0.9972314834594727,
+  "threshold": 0.9980018138885498,
   "inputs": [
     "pixel",
     "meta",
@@ -13,7 +13,8 @@ export const MODEL_SPEC = Object.freeze({
     "content",
     "bits",
     "tail",
-    "stats"
+    "stats",
+    "evidence"
   ],
   "outputs": [
     "stego_logit",
@@ -36,7 +37,7 @@ export const MODEL_SPEC = Object.freeze({
   "opset": 17,
   "precision": "fp32",
   "triplet": true,
-  "version": "0.1.0"
+  "version": "0.2.0"
 });
 
 /**
