@@ -29,6 +29,7 @@ export interface ScanResult {
   /** The payload read from the image when stego and extraction found one; else null. */
   payload: ScanPayload | null;
   model: { name: string; version: string; precision: string };
+  /** Milliseconds of this image's own work (not time queued behind others); inferMs is its batch's run / batch size. */
   timings: { decodeMs: number; streamsMs: number; inferMs: number; extractMs: number; totalMs: number };
   error: { code: StarlightErrorCode; message: string } | null;
 }

@@ -51,7 +51,8 @@ interface Prepared {
   report: PayloadReport | null;
   timings: ScanResult['timings'];
   error: ScanResult['error'];
-  t0: number;
+  /** Time this image's own preparation took (reading, hashing, decoding, extraction, streams). */
+  prepMs: number;
 }
 
 const LSB_METHODS: readonly PayloadMethod[] = ['alpha', 'palette', 'lsb.rgb'];
@@ -106,7 +107,7 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
   async function prepare(input: ScanInput): Promise<Prepared> {
     const t0 = now();
     const timings = { decodeMs: 0, streamsMs: 0, inferMs: 0, extractMs: 0, totalMs: 0 };
-    const p: Prepared = { sha256: null, image: null, feeds: null, report: null, timings, error: null, t0 };
+    const p: Prepared = { sha256: null, image: null, feeds: null, report: null, timings, error: null, prepMs: 0 };
     let bytes: Uint8Array;
     try {
       const got = typeof input === 'function' ? await input() : await input;
@@ -114,6 +115,7 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
       bytes = got;
     } catch (e) {
       p.error = errorOf(e, 'E_IO');
+      p.prepMs = now() - t0;
       return p;
     }
     try {
@@ -132,6 +134,7 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
     } catch (e) {
       p.error = errorOf(e, 'E_DECODER');
     }
+    p.prepMs = now() - t0;
     return p;
   }
 
@@ -154,7 +157,7 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
   }
 
   function failed(p: Prepared): ScanResult {
-    p.timings.totalMs = now() - p.t0;
+    p.timings.totalMs = p.prepMs + p.timings.inferMs;
     const img = p.image;
     return {
       sha256: p.sha256,
@@ -188,7 +191,7 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
       bitOrder = bo === 'none' ? null : bo;
     }
     const img = p.image!;
-    p.timings.totalMs = now() - p.t0;
+    p.timings.totalMs = p.prepMs + p.timings.inferMs;
     return {
       sha256: p.sha256,
       format: img.format,
