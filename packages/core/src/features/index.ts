@@ -48,7 +48,7 @@ function chiPov(hist: Uint32Array): number {
 }
 
 /**
- * Per-plane statistics (11 values) of a contiguous 8-bit plane:
+ * Per-plane statistics (11 values) of an 8-bit plane, read as v[off + i * stride] for pixel i:
  * 0 share of ones in the LSB plane
  * 1 horizontal LSB agreement P(lsb(x) == lsb(x+1))
  * 2 flat-neighbourhood speckle: among pixels whose 4 neighbours are all equal (v), the share that differ from v by exactly 1
@@ -60,54 +60,53 @@ function chiPov(hist: Uint32Array): number {
  * 9 LSB agreement over the first 1/16 of the raster
  * 10 LSB agreement over the last 1/16 of the raster
  */
-function planeStats(v: Uint8Array, w: number, h: number, out: Float32Array, at: number): void {
+function planeStats(v: Uint8Array, off: number, stride: number, w: number, h: number, out: Float32Array, at: number): void {
   const n = w * h;
   const prefixN = Math.max(1, Math.floor(n / 16));
-  const suffixFrom = n - prefixN;
+  const suffixFrom = Math.max(n - prefixN, prefixN); // a pixel in both counts for the prefix only
   const marks = [Math.max(1, Math.floor(n / 64)), prefixN, Math.max(1, Math.floor(n / 4)), n];
   const hist = new Uint32Array(256);
-  let ones = 0;
-  let agree = 0;
-  let pairs = 0;
-  let agreePre = 0;
-  let pairsPre = 0;
-  let agreeSuf = 0;
-  let pairsSuf = 0;
-  let mark = 0;
-  for (let i = 0, y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++, i++) {
-      const val = v[i]!;
-      hist[val]!++;
-      ones += val & 1;
-      if (x > 0) {
-        const same = ((val ^ v[i - 1]!) & 1) === 0 ? 1 : 0;
-        agree += same;
-        pairs++;
-        if (i < prefixN) {
-          agreePre += same;
-          pairsPre++;
-        } else if (i >= suffixFrom) {
-          agreeSuf += same;
-          pairsSuf++;
-        }
-      }
-      while (mark < 4 && i + 1 === marks[mark]) out[at + 4 + mark++] = chiPov(hist);
-    }
+  let i = 0;
+  for (let m = 0; m < 4; m++) {
+    for (let j = off + i * stride; i < marks[m]!; i++, j += stride) hist[v[j]!]!++;
+    out[at + 4 + m] = chiPov(hist);
   }
+  let ones = 0;
+  for (let k = 1; k < 256; k += 2) ones += hist[k]!;
+  /** [agreeing, all] horizontal LSB pairs (i - 1, i) for i in [lo, hi), i not in the first column. */
+  const agreement = (lo: number, hi: number): [number, number] => {
+    let agree = 0;
+    let pairs = 0;
+    let x = lo % w;
+    for (let k = lo, j = off + lo * stride; k < hi; k++, j += stride) {
+      if (x !== 0) {
+        agree += ((v[j]! ^ v[j - stride]!) & 1) ^ 1;
+        pairs++;
+      }
+      if (++x === w) x = 0;
+    }
+    return [agree, pairs];
+  };
+  const [agreePre, pairsPre] = agreement(0, prefixN);
+  const [agreeMid, pairsMid] = agreement(prefixN, suffixFrom);
+  const [agreeSuf, pairsSuf] = agreement(suffixFrom, n);
+  const agree = agreePre + agreeMid + agreeSuf;
+  const pairs = pairsPre + pairsMid + pairsSuf;
   let flat = 0;
   let pm1 = 0;
   let flatPre = 0;
   let pm1Pre = 0;
+  const up = w * stride;
   for (let y = 1; y < h - 1; y++) {
-    let i = y * w + 1;
-    for (let x = 1; x < w - 1; x++, i++) {
-      const l = v[i - 1]!;
-      if (v[i + 1] !== l || v[i - w] !== l || v[i + w] !== l) continue;
-      const d = v[i]! - l;
+    let k = y * w + 1;
+    for (let x = 1, j = off + k * stride; x < w - 1; x++, k++, j += stride) {
+      const l = v[j - stride]!;
+      if (v[j + stride] !== l || v[j - up] !== l || v[j + up] !== l) continue;
+      const d = v[j]! - l;
       const hit = d === 1 || d === -1 ? 1 : 0;
       flat++;
       pm1 += hit;
-      if (i < prefixN) {
+      if (k < prefixN) {
         flatPre++;
         pm1Pre += hit;
       }
@@ -120,13 +119,6 @@ function planeStats(v: Uint8Array, w: number, h: number, out: Float32Array, at: 
   out[at + 8] = flatPre ? pm1Pre / flatPre : 0;
   out[at + 9] = pairsPre ? agreePre / pairsPre : 0.5;
   out[at + 10] = pairsSuf ? agreeSuf / pairsSuf : 0.5;
-}
-
-/** Channel c of an interleaved buffer as a contiguous plane. */
-function channel(data: Uint8Array, stride: number, c: number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0, j = c; i < n; i++, j += stride) out[i] = data[j]!;
-  return out;
 }
 
 const AI42 = [0x41, 0x49, 0x34, 0x32];
@@ -191,15 +183,16 @@ export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report:
   for (let i = 0; i < Math.min(TAIL_BYTES, appended.length); i++) tail[i] = appended[i]! / 255;
 
   const stats = new Float32Array(STATS_LEN);
-  const planes: (Uint8Array | null)[] = [
-    channel(img.rgb, 3, 0, n),
-    channel(img.rgb, 3, 1, n),
-    channel(img.rgb, 3, 2, n),
-    img.mode === 'RGBA' ? img.alpha : null,
-    img.mode === 'P' ? img.indices : null,
+  // Planes: R, G and B read in place from the interleaved raster, then alpha (RGBA only) and palette indices (P only).
+  const planes: ([Uint8Array, number, number] | null)[] = [
+    [img.rgb, 0, 3],
+    [img.rgb, 1, 3],
+    [img.rgb, 2, 3],
+    img.mode === 'RGBA' && img.alpha ? [img.alpha, 0, 1] : null,
+    img.mode === 'P' && img.indices ? [img.indices, 0, 1] : null,
   ];
   planes.forEach((p, k) => {
-    if (p) planeStats(p, w, h, stats, k * PLANE_FEATURES);
+    if (p) planeStats(p[0], p[1], p[2], w, h, stats, k * PLANE_FEATURES);
   });
   let at = planes.length * PLANE_FEATURES; // 55
   let zeros = 0;
