@@ -1,10 +1,11 @@
 // Loaded in Chromium by scan.bench.ts: end-to-end scan timings with @starlight/runtime-web.
 import { createScanner } from '@starlight/runtime-web';
 
-(globalThis as Record<string, unknown>).benchScan = async (names: string[], iterations: number, warmup: number) => {
+(globalThis as Record<string, unknown>).benchScan = async (names: string[], iterations: number, warmup: number, threads?: number) => {
   const model = new Uint8Array(await (await fetch('/model.onnx')).arrayBuffer());
-  const scanner = await createScanner({ model, wasmPaths: '/ort/' });
+  const scanner = await createScanner({ model, wasmPaths: '/ort/', threads });
   const out: Record<string, number[]> = {};
+  const stages: Record<string, Record<string, number>> = {};
   for (const name of names) {
     const bytes = new Uint8Array(await (await fetch(`/images/${name}`)).arrayBuffer());
     const ms: number[] = [];
@@ -13,9 +14,10 @@ import { createScanner } from '@starlight/runtime-web';
       const r = await scanner.scan(bytes);
       if (r.error) throw new Error(`${name}: ${r.error.code}`);
       if (i >= warmup) ms.push(performance.now() - t);
+      if (i === warmup + iterations - 1) stages[name] = r.timings;
     }
     out[name] = ms;
   }
   await scanner.dispose();
-  return { isolated: globalThis.crossOriginIsolated === true, threads: navigator.hardwareConcurrency, out };
+  return { isolated: globalThis.crossOriginIsolated === true, threads: navigator.hardwareConcurrency, out, stages };
 };

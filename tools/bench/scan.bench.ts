@@ -4,7 +4,7 @@
  *     (@starlight/runtime-node, in-process) and in headless Chromium (@starlight/runtime-web), same run;
  *  2. images per second for a folder of 1,000 mixed images with the worker pool, 1 and 2 workers.
  *
- *   npx nx run tools-bench:bench      (or: npx tsx tools/bench/scan.bench.ts [--quick] [--no-browser] [--no-folder])
+ *   npx nx run tools-bench:bench      (or: npx tsx tools/bench/scan.bench.ts [--quick] [--no-browser] [--no-folder] [--web-threads=N])
  */
 import { MODEL_URL } from '@starlight/model';
 import { createScanner, createScanPool } from '@starlight/runtime-node';
@@ -19,6 +19,8 @@ import { mixedFolder, sizedImages } from './images.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** wasm threads in Chromium (default: runtime-web's choice, every core when cross-origin isolated). */
+const webThreads = args.find((a) => a.startsWith('--web-threads='))?.split('=')[1];
 const ITER = quick ? 8 : 30;
 const WARMUP = 3;
 const SIZES = [256, 512, 1024];
@@ -57,6 +59,7 @@ async function main() {
   // 1b. Chromium (onnxruntime-web, wasm).
   let web: Record<string, number[]> | null = null;
   let webInfo = '';
+  let webStages: Record<string, Record<string, number>> = {};
   if (!args.includes('--no-browser')) {
     await build({ entryPoints: [join(ROOT, 'tools/bench/browser-entry.ts')], bundle: true, format: 'esm', platform: 'browser', outfile: join(OUT, 'entry.js'), logLevel: 'error' });
     const routes: Record<string, string> = { '/entry.js': join(OUT, 'entry.js'), '/model.onnx': fileURLToPath(MODEL_URL) };
@@ -65,11 +68,12 @@ async function main() {
     try {
       await page.waitForFunction(() => typeof (globalThis as Record<string, unknown>).benchScan === 'function', null, { timeout: 60_000 });
       const res = (await page.evaluate(
-        ([n, it, w]) => (globalThis as unknown as { benchScan: (a: unknown, b: unknown, c: unknown) => Promise<unknown> }).benchScan(n, it, w),
-        [images.map((i) => i.name), ITER, WARMUP] as const,
-      )) as { isolated: boolean; threads: number; out: Record<string, number[]> };
+        ([n, it, w, t]) => (globalThis as unknown as { benchScan: (a: unknown, b: unknown, c: unknown, d: unknown) => Promise<unknown> }).benchScan(n, it, w, t === undefined ? undefined : Number(t)),
+        [images.map((i) => i.name), ITER, WARMUP, webThreads] as const,
+      )) as { isolated: boolean; threads: number; out: Record<string, number[]>; stages: Record<string, Record<string, number>> };
       if (errors.length) throw new Error(errors.join('\n'));
       web = res.out;
+      webStages = res.stages;
       webInfo = ` (cross-origin isolated: ${res.isolated}, hardwareConcurrency ${res.threads})`;
     } finally {
       await close();
@@ -84,7 +88,9 @@ async function main() {
     const w = web?.[im.name];
     console.log(`| ${im.size}² ${im.format} | ${im.bytes.length} | ${f(median(n))} | ${f(pct(n, 95))} | ${w ? f(median(w)) : '-'} | ${w ? f(pct(w, 95)) : '-'} | ${w ? (median(w) / median(n)).toFixed(2) + 'x' : '-'} |`);
   }
-  console.log(`512² PNG breakdown (one call): ${JSON.stringify(r512.timings)}`);
+  console.log(`512² PNG stages (ms, one call): Node ${JSON.stringify(r512.timings)}`);
+  if (webStages['512.png']) console.log(`512² PNG stages (ms, one call): Chromium ${JSON.stringify(webStages['512.png'])}`);
+  if (webStages['256.jpeg']) console.log(`256² JPEG stages (ms, one call): Chromium ${JSON.stringify(webStages['256.jpeg'])}`);
 
   // 2. Folder throughput with the worker pool.
   if (!args.includes('--no-folder')) {

@@ -52,11 +52,15 @@ export function inflateBounded(pieces: Uint8Array[], need: number): Uint8Array {
   return out;
 }
 
-/** A runtime's native inflater (PixelDecoder.inflate), trusted only when it returns exactly `need` bytes. */
-export function nativeInflate(native: ((pieces: Uint8Array[], need: number) => Uint8Array | null) | undefined, pieces: Uint8Array[], need: number): Uint8Array | null {
+/** A runtime's native inflater (PixelDecoder.inflate), trusted only when it yields exactly `need` bytes. */
+export async function nativeInflate(
+  native: ((pieces: Uint8Array[], need: number) => Uint8Array | null | Promise<Uint8Array | null>) | undefined,
+  pieces: Uint8Array[],
+  need: number,
+): Promise<Uint8Array | null> {
   if (!native) return null;
   try {
-    const out = native(pieces, need);
+    const out = await native(pieces, need);
     return out instanceof Uint8Array && out.length === need ? out : null;
   } catch {
     return null;

@@ -12,6 +12,9 @@ import {
 } from '@starlight/core';
 import { MODEL_SPEC, MODEL_URL } from '@starlight/model';
 import * as ort from 'onnxruntime-web/wasm';
+import { webDecoder } from './decoder.js';
+
+export { webDecoder } from './decoder.js';
 
 export interface WebBackendOptions {
   /**
@@ -77,5 +80,5 @@ export async function createScanner(options: WebScannerOptions = {}): Promise<Sc
   const backend = rest.backend ?? webBackend({ wasmPaths, threads });
   let model: ModelSource | LoadedModel = rest.model ?? MODEL_URL;
   if (rest.model === undefined) model = loadModel(await backend.readModel!(MODEL_URL), { version: MODEL_SPEC.version });
-  return createCoreScanner({ ...rest, backend, model });
+  return createCoreScanner({ ...rest, backend, model, decode: { decoder: webDecoder, ...rest.decode } });
 }

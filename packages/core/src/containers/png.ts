@@ -197,7 +197,7 @@ function makeSampleReader(depth: number): (row: Uint8Array, base: number, idx: n
   }
 }
 
-export function decodePng(b: Uint8Array, limits: Required<Limits>, native?: PixelDecoder['inflate']): DecodedImage {
+export async function decodePng(b: Uint8Array, limits: Required<Limits>, native?: PixelDecoder['inflate']): Promise<DecodedImage> {
   const p = parse(b, limits);
   const { width: w, height: h, mode } = p.info;
   const ch = CHANNELS[p.colorType]!;
@@ -216,7 +216,7 @@ export function decodePng(b: Uint8Array, limits: Required<Limits>, native?: Pixe
   } else passes.push({ x0: 0, y0: 0, dx: 1, dy: 1, pw: w, ph: h });
   let need = 0;
   for (const ps of passes) need += ps.ph * (rowBytesFor(ps.pw) + 1);
-  const raw = nativeInflate(native, p.idat, need) ?? inflateBounded(p.idat, need);
+  const raw = (await nativeInflate(native, p.idat, need)) ?? inflateBounded(p.idat, need);
 
   // Fast path: a non-interlaced 8-bit image's unfiltered rows are already its samples.
   if (!p.interlace && p.bitDepth === 8) {

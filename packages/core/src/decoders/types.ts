@@ -17,9 +17,10 @@ export interface PixelDecoder {
   /** A still WebP file (VP8 or VP8L, optional ALPH) to non-premultiplied RGBA, as libwebp decodes it. */
   webp(bytes: Uint8Array): Promise<RgbaRaster>;
   /**
-   * Optional native zlib for PNG data: the stream given in pieces, inflated to exactly `need` bytes.
-   * Return null (or throw) whenever it cannot give exactly that, and core's own bounded inflater
-   * decides (so errors, truncation and bombs are handled identically with or without it).
+   * Optional native zlib for PNG data: the stream given in pieces, inflated to exactly `need` bytes
+   * (it must stop there: never inflate without bound). Return null (or throw) whenever it cannot
+   * give exactly that, and core's own bounded inflater decides (so errors, truncation and bombs
+   * are handled identically with or without it).
    */
-  inflate?(pieces: Uint8Array[], need: number): Uint8Array | null;
+  inflate?(pieces: Uint8Array[], need: number): Uint8Array | null | Promise<Uint8Array | null>;
 }

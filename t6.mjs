@@ -1,0 +1,11 @@
+import { decodeImage, computeStreams, computeExtraInputs, extractPayloadFromImage } from '@starlight/core';
+import { nodeDecoder } from '@starlight/runtime-node';
+import { readFileSync } from 'node:fs';
+const b = new Uint8Array(readFileSync('.cache/bench/images/512.png'));
+const med = (f) => { const ms = []; for (let i = 0; i < 40; i++) { const t = performance.now(); f(); ms.push(performance.now() - t); } ms.sort((a, c) => a - c); return ms[20].toFixed(2); };
+const im = await decodeImage(b, { decoder: nodeDecoder });
+const rep = extractPayloadFromImage(im, b);
+console.log('streams', med(() => computeStreams(im, b)));
+console.log('extras', med(() => computeExtraInputs(im, b, rep)));
+const { inflateSync } = await import('node:zlib');
+console.log('filters', [...new Set(Array.from({length: 512}, (_, y) => 0))]);
