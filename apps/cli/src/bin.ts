@@ -59,11 +59,21 @@ function isUsageError(e: unknown): e is Error {
   return e instanceof UsageError || (e instanceof TypeError && String((e as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS'));
 }
 
+// Until the command finishes, the status is 2: should the event loop ever run dry before it does
+// (a lost worker, a promise nobody settles), the process must not exit 0, which means "nothing found".
+let finished = false;
+process.exitCode = EXIT.ERROR;
+process.on('exit', () => {
+  if (!finished) process.stderr.write('starlight: internal error: stopped before the command finished\n');
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
+    finished = true;
     process.exitCode = code;
   },
   (e: unknown) => {
+    finished = true;
     if (isUsageError(e)) {
       const command = process.argv[2];
       process.stderr.write(`starlight: ${e.message}\nRun "starlight ${COMMAND_HELP[command ?? ''] ? `${command} ` : ''}--help" for usage.\n`);

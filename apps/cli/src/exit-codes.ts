@@ -4,8 +4,9 @@ import type { ScanResult, StarlightErrorCode } from '@starlight/core';
  * clamscan-style exit codes. `scan`: 0 nothing found, 1 something hidden found, 2 an input could not
  * be scanned (2 wins over 1, as in clamscan). `extract`: 0 payload extracted, 1 none found,
  * 2 unreadable/corrupt input or the output could not be written. 64: usage error (EX_USAGE).
+ * 130: scan interrupted by Ctrl-C (128 + SIGINT), after closing its output properly.
  */
-export const EXIT = { OK: 0, FOUND: 1, ERROR: 2, USAGE: 64 } as const;
+export const EXIT = { OK: 0, FOUND: 1, ERROR: 2, USAGE: 64, INTERRUPTED: 130 } as const;
 
 /** `extract` found nothing: grep-style 1 (same number as FOUND, opposite meaning, documented in its --help). */
 export const EXIT_NOT_FOUND = 1;
@@ -21,9 +22,9 @@ export function exitCodeForResult(r: Pick<ScanResult, 'stego' | 'error'>): numbe
   return r.stego ? EXIT.FOUND : EXIT.OK;
 }
 
-const RANK: readonly number[] = [EXIT.OK, EXIT.FOUND, EXIT.ERROR, EXIT.USAGE];
+const RANK: readonly number[] = [EXIT.OK, EXIT.FOUND, EXIT.ERROR, EXIT.INTERRUPTED, EXIT.USAGE];
 
-/** Precedence when several statuses apply: usage > error > found > ok. */
+/** Precedence when several statuses apply: usage > interrupted > error > found > ok. */
 export function worstExit(a: number, b: number): number {
   return RANK.indexOf(b) > RANK.indexOf(a) ? b : a;
 }

@@ -19,7 +19,7 @@ Exit status (scan): 0 nothing found, 1 hidden payload found, 2 a file could not 
 (wins over 1), 64 usage error.
 
 Examples:
-  starlight scan examples/
+  starlight scan photos/
   starlight scan --format sarif -o starlight.sarif 'uploads/**/*.{png,jpg,gif,webp}'
   starlight extract examples/seed1_lsb_000.png
   starlight streams examples/*.png
@@ -59,9 +59,12 @@ drawn on standard error when it is a terminal.
 Exit status: 0 nothing found; 1 a hidden payload in at least one file; 2 at least one file
 could not be scanned (the rest are still scanned and each failure is reported with its error
 code) or the model could not be loaded; 2 wins over 1, as in clamscan. 64: usage error.
+130: interrupted (Ctrl-C stops reading inputs, finishes the files in flight and closes the
+output properly; a second Ctrl-C quits at once).
 
 Examples:
-  starlight scan examples/
+  starlight scan photos/
+  starlight scan 'examples/*.{png,gif,jpg,webp}'
   starlight scan 'uploads/**/*.png' --format csv --output report.csv
   starlight scan --json --no-extract photo.jpg | jq .probability
   starlight scan -q --format sarif -o starlight.sarif .
@@ -72,8 +75,9 @@ export const EXTRACT_HELP = `Usage: starlight extract <file> [--method <m>] [--b
 
 Reads the hidden payload of one image (keyless extraction of the five Starlight methods) and
 writes its bytes to --out, or prints it: as text when it is printable UTF-8 (exactly, plus a
-newline on a terminal), otherwise as hex and a newline (binary never goes out raw without --out). A one-line description
-(method, bit order, size, confidence) goes to standard error. "-" reads standard input.
+newline on a terminal), otherwise as hex and a newline (binary never goes out raw without
+--out). A one-line description (method, bit order, size, confidence) goes to standard error.
+"-" reads standard input.
 
 Only a reading whose evidence clears the "found" bar (confidence >= 0.99) counts as a payload.
 Binary payloads in LSB planes carry no evidence without a marker: name the method and bit order

@@ -143,12 +143,26 @@ export async function scanCommand(o: ScanOptions, version: string): Promise<numb
     progress?.tick();
   };
 
+  // Ctrl-C stops pulling inputs; the files in flight are finished and the output is closed properly
+  // (a complete JSON array or SARIF log). A second Ctrl-C exits at once.
+  let interrupted = false;
+  const onSigint = (): void => {
+    if (interrupted) process.exit(EXIT.INTERRUPTED);
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+
   // Entries in the order they were pulled; results come back in the same order, and the error
-  // entries (which never reach a worker) are emitted in their place.
+  // entries (which never reach a worker) are emitted in their place, or at once when nothing is
+  // in flight before them.
   const pending: Entry[] = [];
   async function* feed(): AsyncGenerator<string | Uint8Array> {
     for await (const e of expandInputs(o.paths)) {
-      if (out.closed) return;
+      if (out.closed || interrupted) return;
+      if (e.kind === 'error' && pending.length === 0) {
+        await emit(failedEntry(e, pool));
+        continue;
+      }
       pending.push(e);
       if (e.kind === 'path') yield e.file;
       else if (e.kind === 'stdin') yield await readStdin();
@@ -171,6 +185,11 @@ export async function scanCommand(o: ScanOptions, version: string): Promise<numb
     summary.exitCode = worstExit(summary.exitCode, EXIT.ERROR);
   } finally {
     await pool.dispose();
+    process.off('SIGINT', onSigint);
+  }
+  if (interrupted && !summary.aborted) {
+    summary.aborted = 'interrupted';
+    summary.exitCode = worstExit(summary.exitCode, EXIT.INTERRUPTED);
   }
   finished = true;
   progress?.clear();

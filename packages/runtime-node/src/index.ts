@@ -62,8 +62,10 @@ export interface ScanPool {
 export async function createScanPool(options: ScanPoolOptions = {}): Promise<ScanPool> {
   const { workers = availableParallelism(), model, ...rest } = options;
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new StarlightError('E_INVALID_ARGUMENT', `workers must be an integer in 1..256, got ${String(workers)}`);
+  const t = rest.threshold;
+  if (t !== undefined && !(typeof t === 'number' && t > 0 && t < 1)) throw new StarlightError('E_INVALID_ARGUMENT', `threshold must be a number in (0, 1), got ${String(t)}`);
   const loaded = await resolve(model);
-  const spec: ModelSpec = Object.freeze({ ...loaded.spec, threshold: rest.threshold ?? loaded.spec.threshold });
+  const spec: ModelSpec = Object.freeze({ ...loaded.spec, threshold: t ?? loaded.spec.threshold });
   const specJson = { name: spec.name, version: spec.version, precision: spec.precision, threshold: spec.threshold };
   const config = { model: loaded.bytes, spec: specJson, batchSize: rest.batchSize, extract: rest.extract, decode: rest.decode };
   const pool = new WorkerPool(config, workers, rest.batchSize ?? 8, 2, { name: spec.name, version: spec.version, precision: spec.precision });

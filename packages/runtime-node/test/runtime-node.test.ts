@@ -65,6 +65,7 @@ describe('createScanPool', () => {
   test('a bad model fails pool creation with a typed error; bad worker counts are refused', async () => {
     await assert.rejects(createScanPool({ workers: 1, model: new Uint8Array([1, 2, 3]) }), { code: 'E_MODEL' });
     await assert.rejects(createScanPool({ workers: 0 }), { code: 'E_INVALID_ARGUMENT' });
+    await assert.rejects(createScanPool({ workers: 1, threshold: 2 }), { code: 'E_INVALID_ARGUMENT' });
   });
 
   test('refuses non-regular and oversized files before reading them', async () => {
