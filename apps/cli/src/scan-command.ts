@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, isStarlightError, type ScanResult } from '@starlight/core';
+import { DEFAULT_LIMITS, errorResult, isStarlightError } from '@starlight/core';
 import { createScanPool, type ScanPool } from '@starlight/runtime-node';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
@@ -81,18 +81,8 @@ async function readStdin(): Promise<Uint8Array> {
 
 /** A result for an argument that never reached a worker (missing file, unreadable folder, glob without matches). */
 function failedEntry(e: Extract<Entry, { kind: 'error' }>, pool: ScanPool): ScanRecord {
-  const none: Omit<ScanResult, 'model' | 'timings' | 'error'> = {
-    sha256: null, format: null, width: null, height: null, mode: null, stego: null, probability: null,
-    method: null, methodProbabilities: null, bitOrder: null, payload: null,
-  };
   const { name, version, precision } = pool.spec;
-  return {
-    file: e.file,
-    ...none,
-    model: { name, version, precision },
-    timings: { decodeMs: 0, streamsMs: 0, inferMs: 0, extractMs: 0, totalMs: 0 },
-    error: { code: 'E_IO', message: e.message },
-  };
+  return { file: e.file, ...errorResult({ code: 'E_IO', message: e.message }, { name, version, precision }) };
 }
 
 export async function scanCommand(o: ScanOptions, version: string): Promise<number> {

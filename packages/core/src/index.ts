@@ -31,5 +31,5 @@ export {
   type LoadedModel,
 } from './inference/model.js';
 export { createScanner, type Scanner, type ScannerOptions, type ScanInput, type ModelSource } from './scan/scanner.js';
-export type { ScanResult, ScanPayload } from './scan/result.js';
+export { errorResult, type ScanResult, type ScanPayload } from './scan/result.js';
 export { sha256Hex } from './sha256.js';

@@ -1,4 +1,4 @@
-import { StarlightError, type DecodeOptions, type ModelSpecJson, type ScanResult } from '@starlight/core';
+import { errorResult, StarlightError, type DecodeOptions, type ModelSpecJson, type ScanResult } from '@starlight/core';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -91,13 +91,7 @@ export class WorkerPool {
   }
 
   private crashed(reason: string): ScanResult {
-    const n = null;
-    return {
-      sha256: n, format: n, width: n, height: n, mode: n, stego: n, probability: n, method: n, methodProbabilities: n, bitOrder: n, payload: n,
-      model: this.model,
-      timings: { decodeMs: 0, streamsMs: 0, inferMs: 0, extractMs: 0, totalMs: 0 },
-      error: { code: 'E_DECODER', message: `the scan worker stopped while scanning this input (${reason})` },
-    };
+    return errorResult({ code: 'E_DECODER', message: `the scan worker stopped while scanning this input (${reason})` }, this.model);
   }
 
   /** Resolves when every worker has loaded the model (rejects with the first load error). */

@@ -46,3 +46,27 @@ export interface ScanPayload {
   /** The payload is probably longer than what was read (capacity or byte cap reached). */
   truncated: boolean;
 }
+
+/** The result of an input that could not be scanned: every image and verdict field null, `error` set. */
+export function errorResult(
+  error: NonNullable<ScanResult['error']>,
+  model: ScanResult['model'],
+  known: Partial<Pick<ScanResult, 'sha256' | 'format' | 'width' | 'height' | 'mode' | 'timings'>> = {},
+): ScanResult {
+  return {
+    sha256: known.sha256 ?? null,
+    format: known.format ?? null,
+    width: known.width ?? null,
+    height: known.height ?? null,
+    mode: known.mode ?? null,
+    stego: null,
+    probability: null,
+    method: null,
+    methodProbabilities: null,
+    bitOrder: null,
+    payload: null,
+    model,
+    timings: known.timings ?? { decodeMs: 0, streamsMs: 0, inferMs: 0, extractMs: 0, totalMs: 0 },
+    error,
+  };
+}

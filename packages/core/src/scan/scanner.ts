@@ -8,7 +8,7 @@ import { extractPayloadFromImage } from '../payload/extract.js';
 import { PAYLOAD_FOUND_CONFIDENCE, PAYLOAD_METHODS, type BitOrder, type PayloadMethod, type PayloadReport } from '../payload/types.js';
 import { sha256Hex } from '../sha256.js';
 import { computeStreams } from '../streams.js';
-import type { ScanPayload, ScanResult } from './result.js';
+import { errorResult, type ScanPayload, type ScanResult } from './result.js';
 
 /** Model bytes, a location the backend can read (path, URL), or an already loaded model. */
 export type ModelSource = Uint8Array | ArrayBuffer | string | URL | LoadedModel;
@@ -159,22 +159,7 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
   function failed(p: Prepared): ScanResult {
     p.timings.totalMs = p.prepMs + p.timings.inferMs;
     const img = p.image;
-    return {
-      sha256: p.sha256,
-      format: img?.format ?? null,
-      width: img?.width ?? null,
-      height: img?.height ?? null,
-      mode: img?.mode ?? null,
-      stego: null,
-      probability: null,
-      method: null,
-      methodProbabilities: null,
-      bitOrder: null,
-      payload: null,
-      model: modelInfo,
-      timings: roundTimings(p.timings),
-      error: p.error,
-    };
+    return errorResult(p.error!, modelInfo, { sha256: p.sha256, format: img?.format, width: img?.width, height: img?.height, mode: img?.mode, timings: roundTimings(p.timings) });
   }
 
   function assemble(p: Prepared, out: Record<string, Tensor>, k: number): ScanResult {
