@@ -26,6 +26,7 @@ interface Slot {
   worker: Worker;
   ready: Promise<void>;
   jobs: Map<number, Job>;
+  exited: boolean;
 }
 
 /**
@@ -53,7 +54,7 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.config });
-    const slot: Slot = { worker, jobs: new Map(), ready: Promise.resolve() };
+    const slot: Slot = { worker, jobs: new Map(), ready: Promise.resolve(), exited: false };
     slot.ready = new Promise<void>((resolve, reject) => {
       worker.once('message', (m: { ready?: boolean; error?: WireError }) => {
         if (!m.ready) return reject(new StarlightError((m.error?.code ?? 'E_MODEL') as 'E_MODEL', m.error?.message ?? 'worker failed to start'));
@@ -65,7 +66,10 @@ export class WorkerPool {
       worker.once('error', (e) => reject(new StarlightError('E_INFERENCE', `scan worker failed to start: ${e.message}`, { cause: e })));
     });
     slot.ready.catch(() => undefined);
-    worker.on('exit', (code) => this.died(slot, `exit code ${code}`));
+    worker.on('exit', (code) => {
+      slot.exited = true;
+      this.died(slot, `exit code ${code}`);
+    });
     worker.on('error', (e) => this.died(slot, e.message));
     return slot;
   }
@@ -135,14 +139,32 @@ export class WorkerPool {
     while (inflight.length) yield* await inflight.shift()!;
   }
 
-  /** Test hook: stop one worker as a crash would. */
-  kill(index: number): Promise<number> {
-    return this.slots[index]!.worker.terminate();
+  /** Test hook: one worker ends after its current job, as a crash would; the jobs queued behind it are retried elsewhere. */
+  crash(index: number): void {
+    this.slots[index]!.worker.postMessage({ crash: true });
   }
 
-  async dispose(): Promise<void> {
+  /**
+   * Asks every worker to finish its current job, release its session and exit (terminating a thread
+   * while onnxruntime-node runs in it can abort the whole process); terminates it after `graceMs`.
+   */
+  async dispose(graceMs = 10_000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            if (s.exited) return resolve();
+            const timer = setTimeout(() => void s.worker.terminate().then(() => resolve()), graceMs);
+            s.worker.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            s.worker.ref();
+            s.worker.postMessage({ close: true });
+          }),
+      ),
+    );
   }
 }

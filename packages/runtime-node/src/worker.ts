@@ -23,18 +23,38 @@ async function readPath(path: string): Promise<Uint8Array> {
 const read = (x: PoolInput): ScanInput => (typeof x === 'string' ? () => readPath(x) : x);
 const errorOf = (e: unknown) => ({ code: isStarlightError(e) ? e.code : 'E_INFERENCE', message: e instanceof Error ? e.message : String(e) });
 
+type Message = { id: number; items: PoolInput[] } | { close: true } | { crash: true };
+
 createScanner({ ...config, backend: nodeBackend(), threads: 1, decode: { decoder: nodeDecoder, ...config.decode } }).then(
   (scanner) => {
     port.postMessage({ ready: true });
-    port.on('message', async ({ id, items }: { id: number; items: PoolInput[] }) => {
+    // One job at a time: onnxruntime's native work must never be in flight when the thread ends.
+    let queue = Promise.resolve();
+    const handle = async (m: Message): Promise<void> => {
+      if ('close' in m) {
+        await scanner.dispose();
+        port.close();
+        return;
+      }
+      if ('crash' in m) {
+        // Test hook: end this thread between jobs, as a crash would, with the jobs queued behind it lost.
+        await scanner.dispose();
+        process.exit(70);
+      }
       try {
         const results: ScanResult[] = [];
-        for await (const r of scanner.scanMany(items.map(read))) results.push(r);
-        port.postMessage({ id, results });
+        for await (const r of scanner.scanMany(m.items.map(read))) results.push(r);
+        port.postMessage({ id: m.id, results });
       } catch (e) {
-        port.postMessage({ id, error: errorOf(e) });
+        port.postMessage({ id: m.id, error: errorOf(e) });
       }
+    };
+    port.on('message', (m: Message) => {
+      queue = queue.then(() => handle(m));
     });
   },
-  (e: unknown) => port.postMessage({ ready: false, error: errorOf(e) }),
+  (e: unknown) => {
+    port.postMessage({ ready: false, error: errorOf(e) });
+    port.close();
+  },
 );

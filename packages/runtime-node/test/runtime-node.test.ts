@@ -84,6 +84,8 @@ describe('createScanPool', () => {
     const pool = new WorkerPool({ model: model.bytes, spec: { version: model.spec.version } }, 2, 4);
     try {
       await pool.ready();
+      const threadOf0 = () => (pool as unknown as { slots: { worker: { threadId: number } }[] }).slots[0]!.worker.threadId;
+      const first = threadOf0();
       const inputs = [...IMAGE_FILES, ...IMAGE_FILES];
       const got: ScanResult[] = [];
       let killed = false;
@@ -91,11 +93,11 @@ describe('createScanPool', () => {
         got.push(r);
         if (!killed) {
           killed = true;
-          await pool.kill(0);
-          await pool.kill(1);
+          pool.crash(0);
         }
       }
       assert.equal(got.length, inputs.length);
+      assert.notEqual(threadOf0(), first, 'worker 0 should have been replaced');
       got.forEach((r, i) => assert.equal(r.sha256, single.get(inputs[i]!)!.sha256, `row ${i}`));
     } finally {
       await pool.dispose();
