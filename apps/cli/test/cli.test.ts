@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** These run the built binary as a child process, as a user would. */
@@ -54,5 +54,14 @@ describe('starlight streams', () => {
     expect(run(['frobnicate']).code).toBe(64);
     expect(run(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(run(['streams', '--help']).stdout).toContain('Examples:');
+  });
+
+  it('the package\'s bin (the committed launcher npm links) runs the built CLI', () => {
+    const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    const launcher = join(process.cwd(), pkg.bin.starlight!);
+    expect(statSync(launcher).mode & 0o111).not.toBe(0);
+    const r = spawnSync(launcher, ['--version'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(run(['--version']).stdout.trim());
   });
 });
