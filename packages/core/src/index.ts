@@ -17,7 +17,7 @@ export {
 export { extractStreams, extractModelInputs, modelInputsOf, type ExtractResult, type ModelInputsResult } from './extract.js';
 export { computeExtraInputs, computeEvidence, EXTRA_SHAPES, HEAD_BITS, TAIL_BYTES, STATS_LEN, EVIDENCE_LEN, type ExtraInputs } from './features/index.js';
 export * from './payload/index.js';
-export type { InferenceBackend, InferenceSession, SessionOptions, Tensor } from './inference/backend.js';
+export { ortSession, type InferenceBackend, type InferenceSession, type OrtSessionLike, type SessionOptions, type Tensor } from './inference/backend.js';
 export { readOnnxInfo, type OnnxInfo } from './inference/onnx-info.js';
 export {
   loadModel,

@@ -1,4 +1,4 @@
-import { StarlightError, type InferenceBackend, type InferenceSession, type Tensor } from '@starlight/core';
+import { ortSession, StarlightError, type InferenceBackend, type InferenceSession } from '@starlight/core';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -24,19 +24,7 @@ export function nodeBackend(defaults: NodeBackendOptions = {}): InferenceBackend
       } catch (e) {
         throw new StarlightError('E_MODEL', `onnxruntime-node could not load the model: ${(e as Error).message}`, { cause: e });
       }
-      return {
-        inputNames: session.inputNames,
-        outputNames: session.outputNames,
-        async run(feeds) {
-          const f: Record<string, ort.Tensor> = {};
-          for (const [k, t] of Object.entries(feeds)) f[k] = new ort.Tensor('float32', t.data, t.dims as number[]);
-          const out = await session.run(f);
-          const r: Record<string, Tensor> = {};
-          for (const [k, t] of Object.entries(out)) r[k] = { data: t.data as Float32Array, dims: t.dims };
-          return r;
-        },
-        dispose: () => session.release(),
-      };
+      return ortSession(session, (data, dims) => new ort.Tensor('float32', data, dims));
     },
     async readModel(location) {
       const path = location instanceof URL || /^file:/.test(String(location)) ? fileURLToPath(location) : String(location);

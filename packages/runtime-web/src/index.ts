@@ -1,6 +1,7 @@
 import {
   createScanner as createCoreScanner,
   loadModel,
+  ortSession,
   StarlightError,
   type InferenceBackend,
   type InferenceSession,
@@ -8,7 +9,6 @@ import {
   type ModelSource,
   type Scanner,
   type ScannerOptions,
-  type Tensor,
 } from '@starlight/core';
 import { MODEL_SPEC, MODEL_URL } from '@starlight/model';
 import * as ort from 'onnxruntime-web/wasm';
@@ -42,19 +42,7 @@ export function webBackend(options: WebBackendOptions = {}): InferenceBackend {
       } catch (e) {
         throw new StarlightError('E_MODEL', `onnxruntime-web could not load the model: ${(e as Error)?.message ?? String(e)}`, { cause: e });
       }
-      return {
-        inputNames: session.inputNames,
-        outputNames: session.outputNames,
-        async run(feeds) {
-          const f: Record<string, ort.Tensor> = {};
-          for (const [k, t] of Object.entries(feeds)) f[k] = new ort.Tensor('float32', t.data, t.dims as number[]);
-          const out = await session.run(f);
-          const r: Record<string, Tensor> = {};
-          for (const [k, t] of Object.entries(out)) r[k] = { data: t.data as Float32Array, dims: t.dims };
-          return r;
-        },
-        dispose: () => session.release(),
-      };
+      return ortSession(session, (data, dims) => new ort.Tensor('float32', data, dims));
     },
     async readModel(location) {
       let res: Response;
