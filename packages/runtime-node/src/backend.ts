@@ -27,12 +27,18 @@ export function nodeBackend(defaults: NodeBackendOptions = {}): InferenceBackend
       return ortSession(session, (data, dims) => new ort.Tensor('float32', data, dims));
     },
     async readModel(location) {
-      const path = location instanceof URL || /^file:/.test(String(location)) ? fileURLToPath(location) : String(location);
+      const where = String(location);
       try {
-        return new Uint8Array(await readFile(path));
+        if (/^https?:/i.test(where)) {
+          const res = await fetch(where);
+          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+          return new Uint8Array(await res.arrayBuffer());
+        }
+        return new Uint8Array(await readFile(/^file:/i.test(where) ? fileURLToPath(where) : where));
       } catch (e) {
-        throw new StarlightError('E_IO', `cannot read the model ${path}: ${(e as Error).message}`, { cause: e });
+        throw new StarlightError('E_IO', `cannot read the model ${where}: ${(e as Error).message}`, { cause: e });
       }
     },
+
   };
 }

@@ -1,6 +1,8 @@
 import { type ScanResult } from '@starlight/core';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -16,7 +18,7 @@ describe('conformance: onnxruntime-node', () => {
 });
 
 describe('createScanner (Node)', () => {
-  test('defaults to @starlight/model and reads a model from a path', async () => {
+  test('defaults to @starlight/model and reads a model from a path or an http URL', async () => {
     const a = await createScanner();
     assert.equal(a.spec.name, 'starlight-detector');
     assert.match(a.spec.version, /^\d+\.\d+\.\d+/);
@@ -25,6 +27,17 @@ describe('createScanner (Node)', () => {
     const b = await createScanner({ model: join(dir, 'm.onnx') });
     assert.equal(b.spec.name, 'evidence-only-test');
     await assert.rejects(createScanner({ model: join(dir, 'missing.onnx') }), { code: 'E_IO' });
+    await assert.rejects(createScanner({ model: new URL('ftp://example.invalid/m.onnx') }), { code: 'E_IO' });
+    // A model served over HTTP.
+    const server = createServer((_, res) => res.end(files.models.tiny));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const c = await createScanner({ model: `http://127.0.0.1:${(server.address() as AddressInfo).port}/m.onnx` });
+      assert.equal(c.spec.name, 'evidence-only-test');
+      await c.dispose();
+    } finally {
+      server.close();
+    }
     writeFileSync(join(dir, 'bad.onnx'), 'not a model');
     await assert.rejects(createScanner({ model: join(dir, 'bad.onnx') }), { code: 'E_MODEL' });
     await a.dispose();
