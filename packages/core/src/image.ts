@@ -1,3 +1,5 @@
+import type { MetadataText } from './metadata.js';
+
 /** The decoded image that every later stage (streams, payload extraction, explanations) shares. */
 
 export type ImageFormat = 'png' | 'gif' | 'jpeg' | 'webp' | 'bmp';
@@ -17,6 +19,8 @@ export interface ContainerInfo {
   mode: ImageMode;
   /** EXIF bytes exactly as Pillow exposes `info["exif"]` for this container (empty when none). */
   exif: Uint8Array;
+  /** Text fields of the metadata (PNG text chunks, JPEG COM, XMP, GIF comments), in file order. */
+  text: MetadataText[];
   /** Offset just past the last byte that belongs to the container: appended data starts here. */
   end: number;
   /** True for JPEG and lossy (VP8) WebP, whose pixels carry compression noise. */

@@ -2,6 +2,7 @@ export { StarlightError, isStarlightError, ERROR_CODES, type StarlightErrorCode 
 export type { ContainerInfo, DecodedImage, ImageFormat, ImageMode, Limits } from './image.js';
 export { DEFAULT_LIMITS } from './image.js';
 export { sniffFormat, readContainer, decodeImage, type DecodeOptions } from './decode.js';
+export { xmpValues, type MetadataText } from './metadata.js';
 export type { PixelDecoder, RgbaRaster } from './decoders/types.js';
 export { wasmDecoder } from './decoders/wasm.js';
 export { referenceTail } from './tail.js';

@@ -85,7 +85,8 @@ describe('no invented payloads on clean images', () => {
     for (const f of files) {
       const report = await extractPayload(new Uint8Array(readFileSync(f)));
       if (report.found) found.push(`${f}: ${report.found.method} ${report.found.evidence}`);
-      for (const c of report.candidates) maxEvidence = Math.max(maxEvidence, c.evidence);
+      // Chance-model reads only: metadata text fields are listed as they are (capped below "found").
+      for (const c of report.candidates) if (c.field === undefined) maxEvidence = Math.max(maxEvidence, c.evidence);
     }
     expect(found).toEqual([]);
     // Found needs evidence 8; clean images stay under 2 (measured: 0.92).

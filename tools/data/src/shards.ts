@@ -7,7 +7,7 @@
  * Usage: tsx tools/data/src/shards.ts <dataset-dir> [--workers 2] [--fields evidence,stats]
  * (--fields rewrites only those .npy files of existing shards, e.g. after a feature was added.)
  */
-import { extractModelInputs } from '@starlight/core';
+import { EVIDENCE_LEN, STATS_LEN, extractModelInputs } from '@starlight/core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -24,8 +24,8 @@ export const FIELDS: [string, NpyDtype, number[]][] = [
   ['content', 'f4', [6]],
   ['bits', 'u1', [3, 512]],
   ['tail', 'u1', [1024]],
-  ['stats', 'f4', [64]],
-  ['evidence', 'f4', [14]],
+  ['stats', 'f4', [STATS_LEN]],
+  ['evidence', 'f4', [EVIDENCE_LEN]],
   ['stego', 'i1', []],
   ['method', 'i1', []],
   ['bit_order', 'i1', []],

@@ -93,7 +93,7 @@ function parse(b: Uint8Array, limits: Required<Limits>): BmpParse {
   const declaredSize = u32le(b, 2);
   const end = compression === 1 || compression === 2 ? Math.min(b.length, Math.max(declaredSize, dataOffset)) : dataOffset + stride * h;
   return {
-    info: { format: 'bmp', pillowFormat: 'BMP', width: w, height: h, mode, exif: new Uint8Array(0), end: Math.min(end, b.length), frames: 1, lossy: false },
+    info: { format: 'bmp', pillowFormat: 'BMP', width: w, height: h, mode, exif: new Uint8Array(0), text: [], end: Math.min(end, b.length), frames: 1, lossy: false },
     bits,
     compression,
     topDown,

@@ -1,3 +1,4 @@
+import { gifSubBlocks, pushField, type MetadataText } from '../metadata.js';
 import { u16le } from '../bytes.js';
 import { corrupt, truncated } from '../errors.js';
 import type { ContainerInfo, DecodedImage, Limits } from '../image.js';
@@ -60,6 +61,7 @@ function parse(b: Uint8Array, limits: Required<Limits>): GifParse {
   let frames = 0;
   let transparency: number | null = null;
   let end = -1;
+  const text: MetadataText[] = [];
   while (o < b.length) {
     const t = b[o]!;
     o += 1;
@@ -73,6 +75,7 @@ function parse(b: Uint8Array, limits: Required<Limits>): GifParse {
       if (label === 0xf9 && o + 5 < b.length && b[o + 1]! >= 4 && !first) {
         transparency = b[o + 2]! & 1 ? b[o + 5]! : null;
       }
+      if (label === 0xfe) pushField(text, { kind: 'gif:comment', key: '', value: gifSubBlocks(b, o + 1) });
       const next = skipSubBlocks(b, o + 1);
       if (next < 0) break;
       o = next;
@@ -125,6 +128,7 @@ function parse(b: Uint8Array, limits: Required<Limits>): GifParse {
       height: h,
       mode: 'P',
       exif: new Uint8Array(0),
+      text,
       end: end >= 0 ? end : Math.min(o, b.length),
       frames,
       lossy: false,

@@ -1,3 +1,4 @@
+import { jpegTextField, pushField, type MetadataText } from '../metadata.js';
 import { ascii, u16be, u16le, u32be, u32le } from '../bytes.js';
 import { corrupt, truncated } from '../errors.js';
 import type { ContainerInfo, ImageMode, Limits } from '../image.js';
@@ -39,6 +40,7 @@ function mpfImageCount(seg: Uint8Array): number {
 export function parseJpegContainer(b: Uint8Array, limits: Required<Limits>): JpegParse {
   let o = 2;
   let exif: Uint8Array | null = null;
+  const text: MetadataText[] = [];
   let sof: { w: number; h: number; nc: number; progressive: boolean } | null = null;
   let adobeTransform = -1;
   let mpfCount = 0;
@@ -74,6 +76,7 @@ export function parseJpegContainer(b: Uint8Array, limits: Required<Limits>): Jpe
       throw truncated(`JPEG segment 0x${m.toString(16)} is cut short`);
     }
     const seg = b.subarray(o + 4, segEnd);
+    if (m === 0xfe || m === 0xe1) pushField(text, jpegTextField(m, seg));
     if (m === 0xe1 && !exif && ascii(seg, 0, 6) === 'Exif\0\0') exif = seg;
     else if (m === 0xe2 && ascii(seg, 0, 4) === 'MPF\0') mpfCount = mpfImageCount(seg);
     else if (m === 0xee && ascii(seg, 0, 5) === 'Adobe' && seg.length >= 12) adobeTransform = seg[11]!;
@@ -112,6 +115,7 @@ export function parseJpegContainer(b: Uint8Array, limits: Required<Limits>): Jpe
       height: sof.h,
       mode,
       exif: exif ?? new Uint8Array(0),
+      text,
       end,
       frames: Math.max(1, mpfCount),
       lossy: true,

@@ -1,3 +1,4 @@
+import { pngTextField, pushField, type MetadataText } from '../metadata.js';
 import { ascii, concat, u32be } from '../bytes.js';
 import { crc32 } from '../crc32.js';
 import { corrupt, truncated } from '../errors.js';
@@ -43,6 +44,7 @@ function parse(b: Uint8Array, limits: Required<Limits>): PngParse {
   let ihdr: { w: number; h: number; depth: number; type: number; interlace: number } | null = null;
   let plte: Uint8Array | null = null;
   let exif: Uint8Array = new Uint8Array(0);
+  const text: MetadataText[] = [];
   const idat: Uint8Array[] = [];
   let idatRun: 'before' | 'in' | 'after' = 'before';
   let end = -1;
@@ -84,6 +86,11 @@ function parse(b: Uint8Array, limits: Required<Limits>): PngParse {
       case 'eXIf':
         exif = concat([Uint8Array.from(EXIF_PREFIX), data]);
         break;
+      case 'tEXt':
+      case 'zTXt':
+      case 'iTXt':
+        pushField(text, pngTextField(type, data));
+        break;
       case 'IDAT':
         if (idatRun === 'before') idatRun = 'in';
         if (idatRun === 'in') idat.push(data);
@@ -110,6 +117,7 @@ function parse(b: Uint8Array, limits: Required<Limits>): PngParse {
       height: ihdr.h,
       mode,
       exif,
+      text,
       end: end >= 0 ? end : Math.min(o, b.length),
       frames: 1,
       lossy: false,

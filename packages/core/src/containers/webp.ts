@@ -1,3 +1,4 @@
+import { pushField, type MetadataText } from '../metadata.js';
 import { ascii, u24le, u32le } from '../bytes.js';
 import { corrupt, truncated } from '../errors.js';
 import type { ContainerInfo, Limits } from '../image.js';
@@ -60,6 +61,8 @@ export function parseWebpContainer(b: Uint8Array, limits: Required<Limits>): Web
   let firstFrame: WebpParse['firstFrame'] = null;
   let lossy = false;
   const exifChunk = list.find((c) => c.id === 'EXIF');
+  const text: MetadataText[] = [];
+  for (const c of list) if (c.id === 'XMP ') pushField(text, { kind: 'xmp', key: '', value: b.subarray(c.start, c.start + c.size) });
   if (first.id === 'VP8X') {
     if (first.size < 10) throw corrupt('WebP VP8X chunk is too short');
     const flags = b[first.start]!;
@@ -108,6 +111,7 @@ export function parseWebpContainer(b: Uint8Array, limits: Required<Limits>): Web
       height: h,
       mode: hasAlpha ? 'RGBA' : 'RGB',
       exif: exifChunk ? b.subarray(exifChunk.start, exifChunk.start + exifChunk.size) : new Uint8Array(0),
+      text,
       end: to,
       frames,
       lossy,

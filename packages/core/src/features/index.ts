@@ -1,5 +1,7 @@
 import type { DecodedImage } from '../image.js';
+import { xmpValues } from '../metadata.js';
 import type { PayloadReport } from '../payload/types.js';
+import { effectiveLength } from '../payload/text.js';
 
 /**
  * Inputs our detector reads beyond the eight V4 streams. V4 only sees the 256x256 centre crop, so a
@@ -9,7 +11,7 @@ import type { PayloadReport } from '../payload/types.js';
  */
 export const HEAD_BITS = 4096;
 export const TAIL_BYTES = 1024;
-export const STATS_LEN = 64;
+export const STATS_LEN = 82;
 export const EVIDENCE_LEN = 14;
 
 export const EXTRA_SHAPES = {
@@ -121,6 +123,110 @@ function planeStats(v: Uint8Array, off: number, stride: number, w: number, h: nu
   out[at + 10] = pairsSuf ? agreeSuf / pairsSuf : 0.5;
 }
 
+/**
+ * Weighted-stego (WS) estimates of the LSB replacement rate of the R, G and B planes (Fridrich &
+ * Goljan 2004, Ker's weights): p = 2 * sum w (s - s^1)(s - pred) / sum w, pred the mean of the four
+ * neighbours and w = 1 / (5 + their variance). About 0 for covers, the share of pixels whose LSB
+ * carries a message for LSB replacement, wherever the message lies (keyed or sequential, any
+ * framing). Written to out[at..at+2] over the whole image and out[at+3..at+5] over its first 1/16.
+ */
+function wsEstimates(rgb: Uint8Array, w: number, h: number, out: Float32Array, at: number): void {
+  const prefixRows = Math.max(1, Math.ceil(h / 16));
+  for (let c = 0; c < 3; c++) {
+    let num = 0;
+    let den = 0;
+    let numPre = 0;
+    let denPre = 0;
+    const row = 3 * w;
+    for (let y = 1; y < h - 1; y++) {
+      for (let x = 1, j = y * row + 3 + c; x < w - 1; x++, j += 3) {
+        const a = rgb[j - 3]!;
+        const b = rgb[j + 3]!;
+        const u = rgb[j - row]!;
+        const d = rgb[j + row]!;
+        const pred = (a + b + u + d) / 4;
+        const wt = 1 / (5 + (a * a + b * b + u * u + d * d) / 4 - pred * pred);
+        const s = rgb[j]!;
+        const t = wt * (s & 1 ? s - pred : pred - s);
+        num += t;
+        den += wt;
+        if (y < prefixRows + 1) {
+          numPre += t;
+          denPre += wt;
+        }
+      }
+    }
+    out[at + c] = den ? Math.max(-1, Math.min(2, (2 * num) / den)) : 0;
+    out[at + 3 + c] = denPre ? Math.max(-1, Math.min(2, (2 * numPre) / denPre)) : 0;
+  }
+}
+
+export const METADATA_FEATURES = 12;
+
+/**
+ * Descriptors of the metadata text (see MetadataText): how many values and bytes there are, and the
+ * character make-up of the longest value (printable, entropy, letters, spaces, hex digits, digits,
+ * base64 alphabet, LZ compressibility), so the detector can tell a tool's "Software" tag or an
+ * ImageMagick hex dump from free text or an encoded blob hidden in a comment.
+ */
+function metadataStats(img: DecodedImage, out: Float32Array, at: number): void {
+  const values: Uint8Array[] = [];
+  const enc = new TextEncoder();
+  for (const f of img.text ?? []) {
+    if (f.kind === 'xmp') for (const v of xmpValues(f.value)) values.push(enc.encode(v.value));
+    else values.push(f.value);
+  }
+  let total = 0;
+  let longest: Uint8Array = new Uint8Array(0);
+  let info = 0;
+  for (const v of values) {
+    total += v.length;
+    if (v.length > longest.length) longest = v;
+    info = Math.max(info, entropy(v) * v.length);
+  }
+  const L = longest.subarray(0, 4096);
+  const n = Math.max(1, L.length);
+  let printable = 0;
+  let letters = 0;
+  let spaces = 0;
+  let hex = 0;
+  let digits = 0;
+  let b64 = 0;
+  for (const b of L) {
+    const letter = (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
+    const digit = b >= 48 && b <= 57;
+    if ((b >= 32 && b <= 126) || b === 9 || b === 10 || b === 13) printable++;
+    if (letter) letters++;
+    if (b === 32) spaces++;
+    if (digit || (b >= 65 && b <= 70) || (b >= 97 && b <= 102)) hex++;
+    if (digit) digits++;
+    if (letter || digit || b === 43 || b === 47 || b === 61) b64++;
+  }
+  out[at] = Math.log2(1 + values.length) / 8;
+  out[at + 1] = Math.log2(1 + total) / 20;
+  out[at + 2] = Math.log2(1 + longest.length) / 20;
+  out[at + 3] = printable / n;
+  out[at + 4] = entropy(L) / 8;
+  out[at + 5] = letters / n;
+  out[at + 6] = spaces / n;
+  out[at + 7] = hex / n;
+  out[at + 8] = digits / n;
+  out[at + 9] = b64 / n;
+  out[at + 10] = L.length ? effectiveLength(L) / L.length : 0;
+  out[at + 11] = Math.log2(1 + info) / 20;
+}
+
+/** Shannon entropy of the byte values (bits per byte; over the first 4096 bytes). */
+function entropy(v: Uint8Array): number {
+  const n = Math.min(v.length, 4096);
+  if (n === 0) return 0;
+  const hist = new Uint16Array(256);
+  for (let i = 0; i < n; i++) hist[v[i]!]!++;
+  let e = 0;
+  for (const c of hist) if (c) e -= (c / n) * Math.log2(c / n);
+  return e;
+}
+
 const AI42 = [0x41, 0x49, 0x34, 0x32];
 
 /** Evidence (log10 likelihood ratio) squashed to a model-friendly range: 8 (the "found" level) maps to 0.5. */
@@ -211,5 +317,8 @@ export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report:
   stats[at++] = img.mode === 'RGBA' ? 1 : 0;
   stats[at++] = img.mode === 'P' ? 1 : 0;
   stats[at++] = img.lossy ? 1 : 0;
+  metadataStats(img, stats, at); // 64..75
+  at += METADATA_FEATURES;
+  wsEstimates(img.rgb, w, h, stats, at); // 76..81
   return { bits, tail, stats, evidence: computeEvidence(report) };
 }

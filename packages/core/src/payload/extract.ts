@@ -2,6 +2,7 @@ import { decodeImage, readContainer } from '../decode.js';
 import { StarlightError } from '../errors.js';
 import type { ContainerInfo, DecodedImage } from '../image.js';
 import { confidenceOf, E_AI42, E_BAD_CHAR, E_TERMINATOR, E_TEXT_PER_BYTE } from './confidence.js';
+import { xmpValues } from '../metadata.js';
 import { findUserComment, splitCharacterCode, type CommentEncoding } from './exif.js';
 import { readLsbBytes, reverseBits, type LsbRead } from './lsb.js';
 import { spatialCodeLengths, textCodeLengths, type BitPlane } from './spatial.js';
@@ -182,8 +183,11 @@ function tryMethod(
       lsbCandidates('lsb.rgb', { data: img.rgb, offset: 0, stride: 1, count: n * 3, spp: 3, width: img.width }, r, out);
       return null;
     }
-    case 'exif':
-      return exifCandidate(img, r, out);
+    case 'exif': {
+      const fields = metadataCandidates(img, r, out);
+      const why = exifCandidate(img, r, out);
+      return fields > 0 ? null : why;
+    }
     case 'eoi':
       if (!bytes) return 'needs the original file bytes';
       return eoiCandidate(img, bytes, r, out);
@@ -213,6 +217,7 @@ interface Draft {
   encoding?: CommentEncoding;
   offset?: number;
   embeddedFile?: string;
+  field?: string;
 }
 
 function withHex(c: PayloadCandidate): PayloadCandidate {
@@ -239,6 +244,7 @@ function finish(d: Draft): PayloadCandidate {
   if (d.encoding !== undefined) c.encoding = d.encoding;
   if (d.offset !== undefined) c.offset = d.offset;
   if (d.embeddedFile !== undefined) c.embeddedFile = d.embeddedFile;
+  if (d.field !== undefined) c.field = d.field;
   return withHex(c);
 }
 
@@ -485,6 +491,47 @@ function exifCandidate(img: ContainerInfo, r: Resolved, out: PayloadCandidate[])
   }
   out.push(finish({ method: 'exif', bitOrder: null, bytes: body, text, evidence, truncated, terminated: false, marker: null, reasons, encoding }));
   return null;
+}
+
+/**
+ * Metadata text evidence never reaches the "found" level on its own: a comment or an XMP field is
+ * visible to anyone who looks, so whether it hides a message is a question of intent that the
+ * chance model cannot answer (a long legitimate description is as "unlikely by chance" as a hidden
+ * one). The detector weighs these fields with everything else; extraction lists them.
+ */
+export const METADATA_MAX_EVIDENCE = 7;
+
+/** One candidate per metadata text field (for XMP, its most text-like value). Returns how many were added. */
+function metadataCandidates(img: ContainerInfo, r: Resolved, out: PayloadCandidate[]): number {
+  let added = 0;
+  for (const f of img.text ?? []) {
+    const values: { field: string; bytes: Uint8Array }[] =
+      f.kind === 'xmp'
+        ? xmpValues(f.value).map((v) => ({ field: `xmp ${v.name}`, bytes: new TextEncoder().encode(v.value) }))
+        : [{ field: f.key ? `${f.kind} ${f.key}` : f.kind, bytes: trimTrailingNuls(f.value) }];
+    let best: Draft | null = null;
+    for (const v of values) {
+      if (isBlank(v.bytes)) continue;
+      const scan = textEvidence(v.bytes);
+      const e = scan.text !== null ? scan.e : 2 + Math.min(3, effectiveLength(v.bytes) / 50);
+      const evidence = Math.min(METADATA_MAX_EVIDENCE, e);
+      if (best && best.evidence >= evidence) continue;
+      let bytes = v.bytes;
+      let text = scan.text;
+      const truncated = bytes.length > r.maxBytes;
+      if (truncated) {
+        bytes = bytes.subarray(0, r.maxBytes);
+        text = null;
+      }
+      const reasons = [`${v.field} (${v.bytes.length} bytes, ${scan.text !== null ? 'printable text' : 'binary'})`, 'metadata text: listed, never "found" by extraction alone'];
+      best = { method: 'exif', bitOrder: null, bytes, text, evidence, truncated, terminated: false, marker: null, reasons, field: v.field };
+    }
+    if (best) {
+      out.push(finish(best));
+      added++;
+    }
+  }
+  return added;
 }
 
 function decodeUtf16(b: Uint8Array, littleEndian: boolean): string | null {

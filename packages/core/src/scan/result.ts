@@ -45,6 +45,8 @@ export interface ScanPayload {
   hex: string;
   /** The payload is probably longer than what was read (capacity or byte cap reached). */
   truncated: boolean;
+  /** For a metadata text field: where it was read (`png:tEXt Comment`, `jpeg:COM`, `xmp dc:description`, `gif:comment`). */
+  field?: string;
 }
 
 /** The result of an input that could not be scanned: every image and verdict field null, `error` set. */

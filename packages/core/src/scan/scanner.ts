@@ -260,12 +260,19 @@ function argmax(v: ArrayLike<number>): number {
 
 /**
  * The payload of a stego verdict: a found-level candidate of the detector's method (its bit order
- * first), else any found-level candidate (the detector may name a method the payload does not use).
+ * first), else any found-level candidate (the detector may name a method the payload does not use),
+ * else, when the detector names exif, the most text-like metadata field (metadata candidates stay
+ * below the found level by design: see METADATA_MAX_EVIDENCE).
  */
 function choosePayload(report: PayloadReport, method: PayloadMethod | null, bitOrder: BitOrder | null): ScanPayload | null {
   const found = report.candidates.filter((c) => c.confidence >= PAYLOAD_FOUND_CONFIDENCE);
   const pick =
-    found.find((c) => c.method === method && (bitOrder === null || c.bitOrder === bitOrder)) ?? found.find((c) => c.method === method) ?? found[0];
+    found.find((c) => c.method === method && (bitOrder === null || c.bitOrder === bitOrder)) ??
+    found.find((c) => c.method === method) ??
+    found[0] ??
+    (method === 'exif' ? report.candidates.find((c) => c.field !== undefined) : undefined);
   if (!pick) return null;
-  return { method: pick.method, bitOrder: pick.bitOrder, length: pick.length, text: pick.text, hex: pick.hex, truncated: pick.truncated };
+  const p: ScanPayload = { method: pick.method, bitOrder: pick.bitOrder, length: pick.length, text: pick.text, hex: pick.hex, truncated: pick.truncated };
+  if (pick.field !== undefined) p.field = pick.field;
+  return p;
 }

@@ -1,0 +1,147 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { computeExtraInputs, decodeImage, extractPayload, extractPayloadFromImage, readContainer, STATS_LEN } from '../src/index.js';
+import { crc32 } from '../src/crc32.js';
+import { MAX_VALUE, xmpValues } from '../src/metadata.js';
+
+const IMAGES = join(process.cwd(), '../../../shared/fixtures/starlight-v4/images');
+const fixture = (name: string) => new Uint8Array(readFileSync(join(IMAGES, name)));
+const enc = new TextEncoder();
+const cat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+};
+const be32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+const le32 = (n: number) => Uint8Array.of(n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24);
+
+function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const td = cat(enc.encode(type), data);
+  return cat(be32(data.length), td, be32(crc32(td, 0, td.length)));
+}
+/** The PNG with chunks inserted just after IHDR. */
+function pngWith(png: Uint8Array, ...chunks: Uint8Array[]): Uint8Array {
+  const ihdrEnd = 8 + 8 + 13 + 4;
+  return cat(png.subarray(0, ihdrEnd), ...chunks, png.subarray(ihdrEnd));
+}
+function jpegWith(jpeg: Uint8Array, ...segments: [number, Uint8Array][]): Uint8Array {
+  const segs = segments.map(([m, d]) => cat(Uint8Array.of(0xff, m, (d.length + 2) >> 8, (d.length + 2) & 255), d));
+  return cat(jpeg.subarray(0, 2), ...segs, jpeg.subarray(2));
+}
+function gifWith(gif: Uint8Array, comment: Uint8Array): Uint8Array {
+  const flags = gif[10]!;
+  const at = 13 + (flags & 0x80 ? 3 << ((flags & 7) + 1) : 0);
+  const blocks: Uint8Array[] = [];
+  for (let o = 0; o < comment.length; o += 255) {
+    const piece = comment.subarray(o, o + 255);
+    blocks.push(Uint8Array.of(piece.length), piece);
+  }
+  return cat(gif.subarray(0, at), Uint8Array.of(0x21, 0xfe), ...blocks, Uint8Array.of(0), gif.subarray(at));
+}
+function webpWith(webp: Uint8Array, xmp: Uint8Array): Uint8Array {
+  const pad = xmp.length & 1 ? Uint8Array.of(0) : new Uint8Array(0);
+  const body = cat(webp.subarray(12), enc.encode('XMP '), le32(xmp.length), xmp, pad);
+  return cat(enc.encode('RIFF'), le32(body.length + 4), enc.encode('WEBP'), body);
+}
+
+const SECRET = 'meet me at the old lighthouse at midnight, bring the key';
+const XMP = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmp:CreatorTool="GIMP 2.10"><dc:description><rdf:Alt><rdf:li xml:lang="x-default">${SECRET.replace('&', '&amp;')}</rdf:li></rdf:Alt></dc:description></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+
+describe('metadata text fields', () => {
+  const png = fixture('clean-0004.png');
+  const jpeg = fixture('clean-0003.jpg');
+
+  it('PNG tEXt, zTXt and iTXt (plain and compressed) come back decoded, with their keywords', () => {
+    const file = pngWith(
+      png,
+      pngChunk('tEXt', cat(enc.encode('Comment\0'), enc.encode(SECRET))),
+      pngChunk('zTXt', cat(enc.encode('Description\0\0'), deflateSync(enc.encode(SECRET + ' (z)')))),
+      pngChunk('iTXt', cat(enc.encode('Title\0\x01\0en\0Titel\0'), deflateSync(enc.encode('Ünïcode ' + SECRET)))),
+      pngChunk('iTXt', cat(enc.encode('Author\0\0\0\0\0'), enc.encode('Jane'))),
+    );
+    const info = readContainer(file);
+    expect(info.text.map((t) => [t.kind, t.key, new TextDecoder().decode(t.value)])).toEqual([
+      ['png:tEXt', 'Comment', SECRET],
+      ['png:zTXt', 'Description', SECRET + ' (z)'],
+      ['png:iTXt', 'Title', 'Ünïcode ' + SECRET],
+      ['png:iTXt', 'Author', 'Jane'],
+    ]);
+  });
+
+  it('a zTXt that does not inflate keeps its raw bytes; a bomb is cut at MAX_VALUE', () => {
+    const junk = Uint8Array.from({ length: 200 }, (_, i) => (i * 37 + 11) & 255);
+    const bomb = deflateSync(new Uint8Array(64 << 20));
+    const info = readContainer(pngWith(png, pngChunk('zTXt', cat(enc.encode('Comment\0\0'), junk)), pngChunk('zTXt', cat(enc.encode('Comment\0\0'), bomb))));
+    expect(info.text[0]!.value).toEqual(junk);
+    expect(info.text[1]!.value.length).toBe(MAX_VALUE);
+  });
+
+  it('JPEG COM and APP1 XMP, GIF comment extensions and WebP XMP chunks are read', () => {
+    const j = readContainer(jpegWith(jpeg, [0xfe, enc.encode(SECRET)], [0xe1, cat(enc.encode('http://ns.adobe.com/xap/1.0/\0'), enc.encode(XMP))]));
+    expect(j.text.map((t) => t.kind)).toEqual(['jpeg:COM', 'xmp']);
+    expect(new TextDecoder().decode(j.text[0]!.value)).toBe(SECRET);
+    const long = enc.encode(SECRET.repeat(10)); // several 255-byte sub-blocks
+    const g = readContainer(gifWith(fixture('clean-0001.gif'), long));
+    expect(g.text).toEqual([{ kind: 'gif:comment', key: '', value: long }]);
+    const w = readContainer(webpWith(fixture('clean-0000.webp'), enc.encode(XMP)));
+    expect(w.text.map((t) => t.kind)).toEqual(['xmp']);
+  });
+
+  it('xmpValues lists element text and attribute values, not namespaces, with entities decoded', () => {
+    const v = xmpValues(enc.encode(XMP.replace('midnight', 'midnight &amp; &#x263A;')));
+    expect(v).toContainEqual({ name: 'xmp:CreatorTool', value: 'GIMP 2.10' });
+    expect(v).toContainEqual({ name: 'rdf:li', value: SECRET.replace('midnight', 'midnight & \u263a') });
+    expect(v.some((x) => x.value.startsWith('http://'))).toBe(false);
+  });
+
+  it('extraction lists each field as an exif candidate with its location, below the found level', async () => {
+    const file = jpegWith(jpeg, [0xfe, enc.encode('Created with GIMP')], [0xe1, cat(enc.encode('http://ns.adobe.com/xap/1.0/\0'), enc.encode(XMP))]);
+    const report = await extractPayload(file);
+    const fields = report.candidates.filter((c) => c.field !== undefined);
+    expect(fields.map((c) => c.field).sort()).toEqual(['jpeg:COM', 'xmp rdf:li']);
+    expect(fields.find((c) => c.field === 'xmp rdf:li')!.text).toBe(SECRET);
+    expect(Math.max(...fields.map((c) => c.evidence))).toBeLessThanOrEqual(7);
+    expect(report.found).toBeNull();
+    expect(report.skipped.find((s) => s.method === 'exif')).toBeUndefined();
+  });
+
+  it('the detector sees metadata descriptors: none without text, the longest value described with it', async () => {
+    const plain = await decodeImage(png);
+    const withText = pngWith(png, pngChunk('tEXt', cat(enc.encode('Comment\0'), enc.encode(SECRET))));
+    const img = await decodeImage(withText);
+    const a = computeExtraInputs(plain, png, extractPayloadFromImage(plain, png)).stats;
+    const b = computeExtraInputs(img, withText, extractPayloadFromImage(img, withText)).stats;
+    expect(a.length).toBe(STATS_LEN);
+    expect(Array.from(a.slice(64, 76))).toEqual(new Array(12).fill(0));
+    expect(b[64]).toBeCloseTo(1 / 8); // one value
+    expect(b[66]).toBeCloseTo(Math.log2(1 + SECRET.length) / 20);
+    expect(b[67]).toBe(1); // printable
+    expect(Array.from(b.slice(76))).toEqual(Array.from(a.slice(76))); // pixels unchanged: same WS estimates
+  });
+});
+
+describe('weighted-stego LSB rate estimates', () => {
+  it('are near 0 on a smooth cover and near the rate after LSB replacement of every pixel at random', async () => {
+    const w = 128;
+    const h = 128;
+    const rgb = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) rgb[(y * w + x) * 3 + c] = Math.round(60 + 50 * Math.sin(x / 9 + c) + 40 * Math.cos(y / 13));
+    const base = { format: 'png', pillowFormat: 'PNG', width: w, height: h, mode: 'RGB', exif: new Uint8Array(0), text: [], end: 0, lossy: false, frames: 1, alpha: null, indices: null, palette: null } as const;
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const stego = rgb.map((v) => (rand() < 1 ? (v & 0xfe) | (rand() < 0.5 ? 1 : 0) : v));
+    const stats = (px: Uint8Array) => computeExtraInputs({ ...base, rgb: px }, new Uint8Array(0), { found: null, candidates: [], skipped: [] }).stats;
+    const c = stats(rgb);
+    const s = stats(stego);
+    for (let k = 76; k < 79; k++) {
+      expect(Math.abs(c[k]!)).toBeLessThan(0.1);
+      expect(s[k]!).toBeGreaterThan(0.8);
+    }
+  });
+});
