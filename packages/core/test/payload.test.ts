@@ -89,8 +89,9 @@ describe('no invented payloads on clean images', () => {
       for (const c of report.candidates) if (c.field === undefined) maxEvidence = Math.max(maxEvidence, c.evidence);
     }
     expect(found).toEqual([]);
-    // Found needs evidence 8; clean images stay under 2 (measured: 0.92).
-    expect(maxEvidence).toBeLessThan(2);
+    // Found needs evidence 8; clean images stay far below it (measured: 0.92 with the interleaved
+    // reads, 2.59 once single-channel reads were added: 3x more reads, one more chance to spell text).
+    expect(maxEvidence).toBeLessThan(4);
   });
 });
 
@@ -412,5 +413,29 @@ describe('text evidence helpers', () => {
     expect(confidenceOf(7.9)).toBeLessThan(PAYLOAD_FOUND_CONFIDENCE);
     expect(confidenceOf(8)).toBeGreaterThanOrEqual(PAYLOAD_FOUND_CONFIDENCE);
     expect(confidenceOf(30)).toBe(1);
+  });
+});
+
+describe('single-channel LSB reads (zsteg b1,r / b1,g / b1,b)', () => {
+  it('a message in the G LSBs alone is found, with its channel and bit order', () => {
+    const w = 64;
+    const h = 48;
+    const rgb = new Uint8Array(w * h * 3);
+    let seed = 3;
+    for (let i = 0; i < rgb.length; i++) rgb[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24; // noisy cover
+    const msg = new TextEncoder().encode('the password for the vault is under the third stone\0');
+    for (let i = 0; i < msg.length * 8; i++) {
+      const bit = (msg[i >> 3]! >> (7 - (i & 7))) & 1; // msb-first
+      rgb[i * 3 + 1] = (rgb[i * 3 + 1]! & 0xfe) | bit;
+    }
+    const img = { format: 'png', pillowFormat: 'PNG', width: w, height: h, mode: 'RGB', exif: new Uint8Array(0), text: [], end: 0, lossy: false, frames: 1, rgb, alpha: null, indices: null, palette: null } as const;
+    const report = extractPayloadFromImage(img);
+    expect(report.found?.method).toBe('lsb.rgb');
+    expect(report.found?.channel).toBe('G');
+    expect(report.found?.bitOrder).toBe('msb-first');
+    expect(report.found?.text).toBe('the password for the vault is under the third stone');
+    expect(report.found?.reasons[0]).toBe('channel G only');
+    // The interleaved read of the same image finds nothing.
+    expect(report.candidates.filter((c) => c.channel === undefined && c.method === 'lsb.rgb').every((c) => c.confidence < 0.99)).toBe(true);
   });
 });

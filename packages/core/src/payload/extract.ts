@@ -181,6 +181,12 @@ function tryMethod(
         if (img.mode === 'P' || img.mode === 'L' || img.mode === '1') return `mode ${img.mode}: RGB is a palette/grey expansion (see palette)`;
       }
       lsbCandidates('lsb.rgb', { data: img.rgb, offset: 0, stride: 1, count: n * 3, spp: 3, width: img.width }, r, out);
+      // Tools that write one channel only (zsteg's b1,r / b1,g / b1,b): the same reads, per channel.
+      for (const [c, channel] of (['R', 'G', 'B'] as const).entries()) {
+        const from = out.length;
+        lsbCandidates('lsb.rgb', { data: img.rgb, offset: c, stride: 3, count: n, spp: 1, width: img.width }, r, out, `channel ${channel} only`);
+        for (let k = from; k < out.length; k++) out[k]!.channel = channel;
+      }
       return null;
     }
     case 'exif': {
@@ -314,7 +320,7 @@ function spatialEvidence(plane: Plane, cache: Map<string, number[]>, startByte: 
  * length and the flags are materialised from the full read on first access, so a clean image whose
  * LSBs never give a NUL (an opaque alpha plane, a white image) costs a 4 KiB read, not a 1 MiB one.
  */
-function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r: Resolved, out: PayloadCandidate[]): void {
+function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r: Resolved, out: PayloadCandidate[], where?: string): void {
   const extra = 6; // AI42 + " " around the window
   const limit = r.maxBytes + extra;
   const headLimit = Math.min(limit, EVIDENCE_WINDOW + extra);
@@ -352,7 +358,8 @@ function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r:
     const endsInWindow = complete && head.terminated && headMsg.body.length <= EVIDENCE_WINDOW;
     if (endsInWindow && textE > 0) evidence += E_TERMINATOR;
     const reasonsFor = (read: LsbRead, body: Uint8Array, text: string | null): string[] => {
-      const reasons: string[] = marker ? ['AI42 marker'] : [];
+      const reasons: string[] = where ? [where] : [];
+      if (marker) reasons.push('AI42 marker');
       if (read.terminated) reasons.push('NUL terminator');
       else reasons.push(read.bytes.length >= read.capacity ? 'no terminator before the end of the image' : 'no terminator before the byte cap');
       if (text !== null && body.length > 0) reasons.push(`printable UTF-8 text (${body.length} bytes)`);
@@ -393,7 +400,7 @@ function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r:
             truncated: true,
             terminated: false,
             marker,
-            reasons: [...(marker ? ['AI42 marker'] : []), `printable UTF-8 text (${p} bytes) followed by non-text: unterminated message`],
+            reasons: [...(where ? [where] : []), ...(marker ? ['AI42 marker'] : []), `printable UTF-8 text (${p} bytes) followed by non-text: unterminated message`],
           }),
         );
       }

@@ -51,6 +51,8 @@ export interface PayloadCandidate {
   offset?: number;
   /** eoi only: a recognised file signature at the start of the appended data (zip, png, jpeg, …). */
   embeddedFile?: string;
+  /** lsb.rgb only: the payload was read from this channel alone (R, G, B LSBs of consecutive pixels otherwise). */
+  channel?: 'R' | 'G' | 'B';
   /** exif only, for metadata text fields: where the text was read (`png:tEXt Comment`, `jpeg:COM`, `xmp dc:description`, `gif:comment`). */
   field?: string;
   /** Human-readable reasons behind the confidence. */

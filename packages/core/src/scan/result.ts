@@ -45,6 +45,8 @@ export interface ScanPayload {
   hex: string;
   /** The payload is probably longer than what was read (capacity or byte cap reached). */
   truncated: boolean;
+  /** lsb.rgb read from one channel alone. */
+  channel?: 'R' | 'G' | 'B';
   /** For a metadata text field: where it was read (`png:tEXt Comment`, `jpeg:COM`, `xmp dc:description`, `gif:comment`). */
   field?: string;
 }

@@ -274,5 +274,6 @@ function choosePayload(report: PayloadReport, method: PayloadMethod | null, bitO
   if (!pick) return null;
   const p: ScanPayload = { method: pick.method, bitOrder: pick.bitOrder, length: pick.length, text: pick.text, hex: pick.hex, truncated: pick.truncated };
   if (pick.field !== undefined) p.field = pick.field;
+  if (pick.channel !== undefined) p.channel = pick.channel;
   return p;
 }
