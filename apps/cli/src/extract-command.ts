@@ -46,7 +46,7 @@ async function readInput(file: string): Promise<Uint8Array> {
 }
 
 const describe = (c: PayloadCandidate): string =>
-  `${[c.method, c.bitOrder].filter(Boolean).join(' ')}, ${c.length} B, confidence ${c.confidence.toFixed(4)}${c.truncated ? ', truncated (probably longer than what was read)' : ''}`;
+  `${[c.method, c.bitOrder, c.channel && `channel ${c.channel}`, c.field].filter(Boolean).join(' ')}, ${c.length} B, confidence ${c.confidence.toFixed(4)}${c.truncated ? ', truncated (probably longer than what was read)' : ''}`;
 
 /** `starlight extract`: one file's payload, to --out or standard output. */
 export async function extractCommand(o: ExtractOptions): Promise<number> {

@@ -177,7 +177,7 @@ describe('starlight scan: output formats', () => {
     const r = run([...args, '--format', 'csv']);
     expect(r.code).toBe(2);
     const rows = parseCsv(r.stdout);
-    expect(rows[0]).toEqual(['file', 'sha256', 'format', 'width', 'height', 'mode', 'stego', 'probability', 'method', 'bitOrder', 'payloadMethod', 'payloadBitOrder', 'payloadLength', 'payloadTruncated', 'payloadText', 'payloadHex', 'errorCode', 'errorMessage']);
+    expect(rows[0]).toEqual(['file', 'sha256', 'format', 'width', 'height', 'mode', 'stego', 'probability', 'method', 'bitOrder', 'payloadMethod', 'payloadBitOrder', 'payloadChannel', 'payloadField', 'payloadLength', 'payloadTruncated', 'payloadText', 'payloadHex', 'errorCode', 'errorMessage']);
     expect(rows).toHaveLength(reference.length + 1);
     const col = (name: string): number => rows[0]!.indexOf(name);
     for (const [i, rec] of reference.entries()) {

@@ -54,7 +54,8 @@ function nul(b: Uint8Array, from: number): number {
 /** A PNG text chunk's data as a field (tEXt: key\0text; zTXt: key\0method text; iTXt: key\0flag method lang\0 tkey\0 text). */
 export function pngTextField(type: 'tEXt' | 'zTXt' | 'iTXt', data: Uint8Array): MetadataText {
   const k = nul(data, 0);
-  const key = ascii(data, 0, Math.min(k, 79));
+  // Keywords are 1-79 printable Latin-1 characters; anything else is shown as '?' (keys end up in reports and terminals).
+  const key = ascii(data, 0, Math.min(k, 79)).replace(/[^\x20-\x7e\xa1-\xff]/g, '?');
   let value: Uint8Array;
   if (type === 'tEXt') value = data.subarray(Math.min(k + 1, data.length));
   else if (type === 'zTXt') value = inflateOr(data.subarray(Math.min(k + 2, data.length)));
@@ -121,9 +122,9 @@ export function xmpValues(packet: Uint8Array): { name: string; value: string }[]
       open = '';
       continue;
     }
-    const name = /^[^\s/>]+/.exec(inner)?.[0] ?? '';
+    const name = /^[A-Za-z_][\w:.-]*/.exec(inner)?.[0] ?? '?';
     open = inner.endsWith('/') ? '' : name;
-    const attr = /([^\s=]+)\s*=\s*("([^"]*)"|'([^']*)')/g;
+    const attr = /([A-Za-z_][\w:.-]*)\s*=\s*("([^"]*)"|'([^']*)')/g;
     let a: RegExpExecArray | null;
     while ((a = attr.exec(inner)) !== null) {
       const an = a[1]!;

@@ -16,6 +16,8 @@ export const CSV_COLUMNS: readonly [string, (r: ScanRecord) => Cell][] = [
   ['bitOrder', (r) => r.bitOrder],
   ['payloadMethod', (r) => r.payload?.method],
   ['payloadBitOrder', (r) => r.payload?.bitOrder],
+  ['payloadChannel', (r) => r.payload?.channel],
+  ['payloadField', (r) => r.payload?.field],
   ['payloadLength', (r) => r.payload?.length],
   ['payloadTruncated', (r) => r.payload?.truncated],
   ['payloadText', (r) => r.payload?.text],

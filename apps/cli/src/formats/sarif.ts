@@ -7,7 +7,7 @@ const METHOD_HELP: Record<(typeof PAYLOAD_METHODS)[number], string> = {
   alpha: 'a payload in the least significant bits of the alpha channel',
   palette: 'a payload in the least significant bits of the palette indices',
   'lsb.rgb': 'a payload in the least significant bits of the red, green and blue samples',
-  exif: 'a payload in the EXIF UserComment',
+  exif: 'a payload in the EXIF UserComment or another metadata text field (PNG text chunk, JPEG comment, XMP, GIF comment)',
   eoi: 'data appended after the end of the image container',
 };
 

@@ -13,7 +13,7 @@ const PREVIEW = 72;
 
 function preview(r: ScanRecord): string {
   const p = r.payload!;
-  const what = [p.method, p.bitOrder, `${p.length} B`].filter(Boolean).join(', ');
+  const what = [p.method, p.bitOrder, p.channel && `channel ${p.channel}`, p.field && printable(p.field), `${p.length} B`].filter(Boolean).join(', ');
   const body = p.text !== null ? `"${printable(p.text.slice(0, PREVIEW))}"` : `0x${p.hex.slice(0, PREVIEW)}`;
   const more = (p.text ?? p.hex).length > PREVIEW || p.truncated ? '…' : '';
   return `    payload (${what}): ${body}${more}\n`;
