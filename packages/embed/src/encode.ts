@@ -21,8 +21,9 @@ export interface EncodeOptions {
   jpegQuality?: number;
   /** WebP: lossless (default) or lossy at this quality. */
   webpLossy?: number;
-  /** JPEG COM segments / XMP (JPEG and WebP). */
+  /** Comments: JPEG COM segments, GIF Comment Extensions (after `gif.comments`); strings as UTF-8. Ignored by PNG, WebP and BMP. */
   comments?: (Uint8Array | string)[];
+  /** An XMP packet: JPEG APP1, WebP XMP chunk, PNG iTXt XML:com.adobe.xmp. */
   xmp?: string;
 }
 
@@ -42,7 +43,7 @@ export async function encodeImage(cover: Cover, format: ImageFormatName, o: Enco
       return encodePng(cover, png);
     }
     case 'gif':
-      return encodeGif(toIndexed(cover), { ...o.gif });
+      return encodeGif(toIndexed(cover), o.comments ? { ...o.gif, comments: [...(o.gif?.comments ?? []), ...o.comments] } : { ...o.gif });
     case 'bmp': {
       const bits = o.bmpBits ?? (isIndexed(cover) ? 8 : cover.channels === 4 ? 32 : 24);
       if (bits === 8) return encodeBmp(toIndexed(cover), { bits });

@@ -1,12 +1,18 @@
 import { StarlightError } from '@starlight/core';
-import { ascii, concatBytes } from './bits.js';
+import { ascii, concatBytes, utf8 } from './bits.js';
 import type { IndexedImage } from './image.js';
 
 export interface GifOptions {
   /** Index to mark transparent (Graphic Control Extension). */
   transparentIndex?: number;
-  /** A comment extension block (Latin-1 text). */
+  /** A comment extension block (Latin-1 text), written before `comments`. */
   comment?: string;
+  /**
+   * Comment Extensions (0x21 0xFE), one per entry, after the global colour table and before the
+   * first image descriptor: bytes are written as they are, strings as UTF-8 (as JPEG COM). Data
+   * longer than 255 bytes spans several sub-blocks.
+   */
+  comments?: (Uint8Array | string)[];
   /** Write the image rows interlaced. */
   interlace?: boolean;
 }
@@ -97,11 +103,15 @@ export function encodeGif(img: IndexedImage, options: GifOptions = {}): Uint8Arr
   header[11] = 0;
   header[12] = 0;
   const parts: Uint8Array[] = [header, gct];
-  if (options.transparentIndex !== undefined) {
-    parts.push(Uint8Array.of(0x21, 0xf9, 4, 1, 0, 0, options.transparentIndex & 255, 0));
-  }
   if (options.comment !== undefined) {
     parts.push(Uint8Array.of(0x21, 0xfe), subBlocks(ascii(options.comment)));
+  }
+  for (const c of options.comments ?? []) {
+    parts.push(Uint8Array.of(0x21, 0xfe), subBlocks(typeof c === 'string' ? utf8(c) : c));
+  }
+  // The Graphic Control Extension right before the image it controls (as GIMP and giflib write it).
+  if (options.transparentIndex !== undefined) {
+    parts.push(Uint8Array.of(0x21, 0xf9, 4, 1, 0, 0, options.transparentIndex & 255, 0));
   }
   const desc = new Uint8Array(10);
   desc[0] = 0x2c;

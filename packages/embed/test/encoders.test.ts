@@ -5,6 +5,7 @@ import { findUserComment } from '../../core/src/payload/index.js';
 import { encodeBmp } from '../src/bmp.js';
 import { encodeJpegRgba, encodeWebpLossless } from '../src/codecs.js';
 import { encodeGif } from '../src/gif.js';
+import { encodeImage } from '../src/encode.js';
 import { buildExif, userCommentValue } from '../src/exif.js';
 import { embedPayload } from '../src/methods.js';
 import { encodePng } from '../src/png.js';
@@ -90,7 +91,69 @@ describe('GIF writer (LZW)', () => {
       expect(same(d.indices!, p.indices)).toBe(true);
     }
   });
+
+  it('comments: one Comment Extension each, in <= 255-byte sub-blocks, before the image; bytes come back exactly', async () => {
+    const long = rng.bytes(700); // 255 + 255 + 190 sub-blocks, any byte values (0x00 included)
+    const exact255 = rng.bytes(255, 1, 255);
+    const text = 'Created with GIMP \u00e9\u65e5\u672c';
+    const comments: (Uint8Array | string)[] = [text, long, new Uint8Array(0), exact255];
+    const expected = [new TextEncoder().encode(text), long, new Uint8Array(0), exact255];
+    for (const colors of [2, 16, 256]) {
+      const p = indexed(rng, 37, 11, colors);
+      for (const file of [encodeGif(p, { comments, transparentIndex: 1 }), await encodeImage(p, 'gif', { comments })]) {
+        const blocks = gifBlocks(file);
+        const found = blocks.filter((b) => b.label === 0xfe);
+        expect(found.map((b) => Array.from(b.data))).toEqual(expected.map((e) => Array.from(e)));
+        for (const b of found) {
+          expect(b.sizes.every((n) => n >= 1 && n <= 255)).toBe(true);
+          expect(b.sizes.slice(0, -1).every((n) => n === 255)).toBe(true);
+        }
+        expect(found.find((b) => b.data.length === 700)!.sizes).toEqual([255, 255, 190]);
+        expect(found.find((b) => b.data.length === 255)!.sizes).toEqual([255]);
+        // every comment precedes the first image descriptor
+        const firstImage = blocks.findIndex((b) => b.label === 0x2c);
+        expect(firstImage).toBeGreaterThan(Math.max(...blocks.map((b, i) => (b.label === 0xfe ? i : -1))));
+        const d = await decodeImage(file);
+        expect([d.width, d.height]).toEqual([37, 11]);
+        expect(same(d.indices!, p.indices)).toBe(true);
+        expect(same(d.rgb, await decodeImage(encodeGif(p)).then((x) => x.rgb))).toBe(true);
+      }
+    }
+  });
 });
+
+/** The blocks of a single-image GIF after the global colour table: extensions (label, data, sub-block sizes) and the image. */
+function gifBlocks(b: Uint8Array): { label: number; data: Uint8Array; sizes: number[] }[] {
+  expect(String.fromCharCode(...b.subarray(0, 6))).toBe('GIF89a');
+  let o = 13 + (b[10]! & 0x80 ? 3 << ((b[10]! & 7) + 1) : 0);
+  const out: { label: number; data: Uint8Array; sizes: number[] }[] = [];
+  const readSubBlocks = (): { data: Uint8Array; sizes: number[] } => {
+    const parts: number[] = [];
+    const sizes: number[] = [];
+    for (;;) {
+      const n = b[o++]!;
+      if (n === 0) return { data: Uint8Array.from(parts), sizes };
+      sizes.push(n);
+      parts.push(...b.subarray(o, o + n));
+      o += n;
+    }
+  };
+  for (;;) {
+    const t = b[o++];
+    if (t === 0x3b) break;
+    if (t === 0x21) {
+      const label = b[o++]!;
+      out.push({ label, ...readSubBlocks() });
+    } else if (t === 0x2c) {
+      const flags = b[o + 8]!;
+      o += 9 + (flags & 0x80 ? 3 << ((flags & 7) + 1) : 0);
+      o += 1; // LZW minimum code size
+      out.push({ label: 0x2c, ...readSubBlocks() });
+    } else throw new Error(`unexpected GIF block 0x${(t ?? -1).toString(16)} at ${o - 1}`);
+  }
+  expect(o).toBe(b.length);
+  return out;
+}
 
 describe('BMP writer', () => {
   const rng = new Rng(3);

@@ -4,6 +4,10 @@
  * generated hard negatives, and stego made with @starlight/embed on OTHER covers: the five Starlight
  * methods in both bit orders plus attacker variants. Splits are by source image (no source, nor a tile
  * of it, in two splits). Writes <out>/files/** and <out>/manifest.jsonl.
+ * Metadata: ~30 % of the clean images that can carry it get what real software writes
+ * (legitMetadata), as do ~15 % of the LSB/eoi stego and 40 % of the metadata attacks (png-text,
+ * jpeg-com, xmp, gif-comment: raw, base64, hex or printable payloads in many fields), so that
+ * neither metadata presence nor a text field by itself means stego.
  *
  * Usage: tsx tools/data/src/build.ts --out .cache/dataset [--clean 22000] [--stego 22000] [--seed 1]
  *        [--covers .cache/covers] [--shared ../shared] [--workers 2]
@@ -26,10 +30,14 @@ import {
   makeZip,
   syntheticCover,
   toIndexed,
+  userCommentValue,
   type Cover,
   type EmbedMethod,
+  type EncodeOptions,
   type ImageFormatName,
+  type PngText,
   type RasterImage,
+  type TiffField,
 } from '@starlight/embed';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -291,46 +299,919 @@ function pick<T>(rng: Rng, table: [T, number][]): T {
   return table[table.length - 1]![0];
 }
 
-const CAMERA_EXIF = (rng: Rng): Uint8Array => buildExif({ byteOrder: rng.bool() ? 'II' : 'MM' });
+// ---------------------------------------------------------------------------------------------
+// Metadata as real software writes it (clean images, and next to hidden payloads in stego), and
+// text hidden in metadata fields (the png-text / jpeg-com / xmp / gif-comment attacks). The
+// detector reads metadata text; it must learn that ordinary metadata is clean.
+
+type MetaFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp';
+
+const latin1Bytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 255);
+const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function randomHex(rng: Rng, bytes: number, upper = false): string {
+  const h = Array.from(rng.bytes(bytes), hex2).join('');
+  return upper ? h.toUpperCase() : h;
+}
+
+function randomUuid(rng: Rng): string {
+  const h = randomHex(rng, 16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[rng.int(0, 3)]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** A moment (UTC ms) and the writer's time-zone offset in minutes. */
+interface When {
+  t: number;
+  tz: number;
+}
+const T0 = Date.UTC(2004, 0, 1);
+const T1 = Date.UTC(2025, 0, 1);
+const TZS = [0, 0, 0, 60, 60, 120, 120, -300, -240, -420, -480, 330, 480, 540, 600, -180, 180];
+
+function randomWhen(rng: Rng): When {
+  return { t: Math.floor(T0 + rng.float() * (T1 - T0)), tz: rng.pick(TZS) };
+}
+function later(rng: Rng, w: When, maxDays = 30): When {
+  return { t: w.t + Math.floor(rng.float() * rng.float() * maxDays * 86400e3), tz: w.tz };
+}
+function local(w: When): { Y: number; M: number; D: number; h: string; m: string; s: string } {
+  const d = new Date(w.t + w.tz * 60e3);
+  return { Y: d.getUTCFullYear(), M: d.getUTCMonth(), D: d.getUTCDate(), h: pad2(d.getUTCHours()), m: pad2(d.getUTCMinutes()), s: pad2(d.getUTCSeconds()) };
+}
+/** "2023-04-05T12:34:56+02:00" (XMP, ImageMagick). */
+function isoDate(w: When, z = false): string {
+  const l = local(w);
+  const off = w.tz === 0 && z ? 'Z' : `${w.tz < 0 ? '-' : '+'}${pad2(Math.floor(Math.abs(w.tz) / 60))}:${pad2(Math.abs(w.tz) % 60)}`;
+  return `${l.Y}-${pad2(l.M + 1)}-${pad2(l.D)}T${l.h}:${l.m}:${l.s}${off}`;
+}
+/** "2023:04:05 12:34:56" (EXIF). */
+function exifDate(w: When): string {
+  const l = local(w);
+  return `${l.Y}:${pad2(l.M + 1)}:${pad2(l.D)} ${l.h}:${l.m}:${l.s}`;
+}
+/** PNG "Creation Time" as various writers put it. */
+function creationTime(rng: Rng, w: When): string {
+  const l = local(w);
+  switch (rng.int(0, 3)) {
+    case 0:
+      return new Date(w.t).toUTCString(); // "Tue, 14 May 2024 10:21:44 GMT"
+    case 1:
+      return `${l.D} ${MONTHS[l.M]} ${l.Y} ${l.h}:${l.m}:${l.s} +0000`; // libpng png_convert_to_rfc1123
+    case 2:
+      return exifDate(w);
+    default:
+      return isoDate(w);
+  }
+}
+
+const PEOPLE = [
+  'Jane Doe',
+  'John Smith',
+  'María García',
+  'Lukas Müller',
+  'Anna Kowalska',
+  'Sophie Martin',
+  'Tom Becker',
+  'Yuki Tanaka',
+  'Priya Sharma',
+  'Olusegun Adeyemi',
+  'Emma Johansson',
+  'Carlos Silva',
+  'Nguyen Van An',
+  'Chen Jing',
+  '山田太郎',
+  'pixelpusher',
+  'jdoe',
+  'The GNOME Project',
+  'KDE Visual Design Group',
+  'Tango Desktop Project',
+];
+const TITLES = [
+  'icon for the settings dialog',
+  'Created with GIMP',
+  'app icon, 48px',
+  'toolbar button (hover state)',
+  'Company logo',
+  'holiday 2019',
+  'Sunset over the bay',
+  'Untitled-1',
+  'background tile',
+  'sprite sheet v2',
+  'Screenshot',
+  'Figure 3: loss curve',
+  'avatar',
+  'Cover image',
+  'banner draft',
+  'scan 0042',
+  'Map of the old town',
+  'final_v3',
+  'Thumbnail',
+  'Pixel art cat',
+  'level 1 tileset',
+  'Product photo – front',
+  'whiteboard notes, 12 March',
+  'emblem-favorite',
+  'Wallpaper',
+];
+const DESCRIPTIONS = [
+  'Photo taken during the team offsite in Lisbon.',
+  'Scanned from the original print, colour-corrected.',
+  'Edited in GIMP: cropped and levels adjusted.',
+  'Placeholder artwork, replace before release.',
+  'Icon from the Tango Desktop Project, public domain.',
+  'Exported from Figma',
+  'A small icon used by the settings dialog of the application.',
+  'Plot of the validation accuracy per epoch.',
+  'View from the hotel balcony',
+  'Rendered with Blender 3.6',
+  'Diagram of the build pipeline',
+  'OLYMPUS DIGITAL CAMERA',
+  'Frame 12 of the walk cycle',
+  'Generated by the documentation build, do not edit by hand.',
+  'Logo, dark variant for the login screen',
+];
+const COMMENTS = [
+  'Created with GIMP',
+  'Made with Aseprite',
+  'Resized with ImageMagick',
+  'converted from SVG',
+  'optimised with pngcrush',
+  'frame 1',
+  'edited',
+  'Scanned with XSane',
+  'Created with Inkscape',
+  'Exported from Krita',
+  'drawn on an iPad',
+  'see LICENSE for terms',
+  'v2, colours fixed',
+];
+const LICENSES = ['CC BY-SA 4.0', 'CC BY 4.0', 'CC0 1.0', 'All rights reserved.', 'GPL-2.0-or-later', 'MIT License', 'Public domain'];
+const SOURCES = ['Canon EOS 80D', 'HP Scanjet G4050', 'iPhone 12', 'NIKON D750', 'Epson Perfection V600', 'Wacom Intuos', 'Blender'];
+
+function copyrightText(rng: Rng): string {
+  const y = rng.int(1998, 2024);
+  const who = rng.pick(PEOPLE);
+  switch (rng.int(0, 4)) {
+    case 0:
+      return `(c) ${y} ${who}, ${rng.pick(LICENSES)}`;
+    case 1:
+      return `Copyright ${y} ${who}. All rights reserved.`;
+    case 2:
+      return `© ${y} ${who}`;
+    case 3:
+      return rng.pick(LICENSES);
+    default:
+      return `Copyright (C) ${y}-${y + rng.int(1, 5)} ${who}`;
+  }
+}
+
+const EDITORS = [
+  'GIMP 2.10.34',
+  'Adobe Photoshop 22.4 (Windows)',
+  'Adobe Photoshop Lightroom Classic 12.0 (Macintosh)',
+  'Adobe Photoshop CS6 (Windows)',
+  'Windows Photo Editor 10.0.10011.16384',
+  'Microsoft Windows Photo Viewer 6.1.7600.16385',
+  'Picasa',
+  'Snapseed 2.0',
+  'ACDSee Pro 9',
+  'Paint.NET v3.5.10',
+  'Instagram',
+];
+
+function pngSoftware(rng: Rng): string {
+  return pick(rng, [
+    ['GIMP 2.10', 3],
+    [`GIMP 2.10.${rng.int(8, 38)}`, 2],
+    ['Aseprite', 3],
+    ['Adobe ImageReady', 3],
+    ['www.inkscape.org', 3],
+    ['Paint.NET v3.5.10', 1],
+    [`paint.net ${rng.pick(['4.2.16', '4.3.12', '5.0.13'])}`, 1],
+    [`${rng.pick(['matplotlib', 'Matplotlib'])} version${rng.pick(['3.3.4', '3.5.2', '3.7.1', '3.8.0'])}, https://matplotlib.org/`, 2],
+    ['Krita', 1],
+    ['gnome-screenshot', 1],
+    ['Greenshot', 1],
+    ['Shutter', 0.5],
+    ['Celsys Studio Tool', 0.5],
+    ['Microsoft Office', 0.5],
+    ['Picasa', 0.5],
+  ]);
+}
+
+// Camera and editor EXIF -------------------------------------------------------------------------
+
+const CAMERAS: [string, string, string][] = [
+  ['Canon', 'Canon EOS 80D', 'Firmware Version 1.0.2'],
+  ['Canon', 'Canon PowerShot G7 X Mark II', ''],
+  ['NIKON CORPORATION', 'NIKON D750', 'Ver.1.13'],
+  ['NIKON', 'COOLPIX P1000', 'COOLPIX P1000V1.3'],
+  ['SONY', 'ILCE-7M3', 'ILCE-7M3 v3.01'],
+  ['Apple', 'iPhone 12', '16.6'],
+  ['Apple', 'iPhone XR', '14.4.2'],
+  ['samsung', 'SM-G991B', 'G991BXXU5CVLL'],
+  ['Google', 'Pixel 6', 'HDR+ 1.0.473385283zd'],
+  ['FUJIFILM', 'X-T3', 'Digital Camera X-T3 Ver3.20'],
+  ['OLYMPUS IMAGING CORP.', 'E-M10MarkII', 'Version 1.1'],
+  ['Panasonic', 'DMC-GX80', 'Ver.1.1'],
+  ['HUAWEI', 'ELE-L29', 'ELE-L29 10.0.0.168(C431E2R1P5)'],
+];
+const LENSES = ['EF-S18-55mm f/3.5-5.6 IS STM', 'iPhone 12 back dual wide camera 4.2mm f/1.6', 'FE 28-70mm F3.5-5.6 OSS', 'XF18-55mmF2.8-4 R LM OIS', '24.0-70.0 mm f/2.8'];
+
+/** A TIFF/EXIF block as a camera or an editor writes it (any UserComment is blank: a filled one is the exif method). */
+function legitExif(rng: Rng, o: { camera?: boolean; software?: string; w?: number; h?: number } = {}): Uint8Array {
+  const byteOrder = rng.bool() ? 'II' : 'MM';
+  const camera = o.camera ?? rng.bool(0.6);
+  if (camera && o.software === undefined && rng.bool(0.25)) return buildExif({ byteOrder }); // the stock camera set, as before
+  const shot = randomWhen(rng);
+  const ifd0: TiffField[] = [];
+  const ex: TiffField[] = [{ tag: 0x9000, type: 7, value: latin1Bytes(rng.pick(['0220', '0221', '0230', '0231', '0232'])) }];
+  let software = o.software;
+  if (camera) {
+    const [make, model, fw] = rng.pick(CAMERAS);
+    ifd0.push({ tag: 0x010f, type: 2, value: make }, { tag: 0x0110, type: 2, value: model });
+    if (make.startsWith('OLYMPUS') && rng.bool(0.8)) ifd0.push({ tag: 0x010e, type: 2, value: 'OLYMPUS DIGITAL CAMERA         ' });
+    else if (rng.bool(0.08)) ifd0.push({ tag: 0x010e, type: 2, value: ' '.repeat(31) });
+    if (software === undefined && fw) software = fw;
+    ex.push(
+      { tag: 0x829a, type: 5, value: [1, rng.pick([15, 30, 60, 125, 250, 500, 1000, 2000])] },
+      { tag: 0x829d, type: 5, value: [rng.pick([14, 18, 24, 28, 40, 56, 80, 110]), 10] },
+      { tag: 0x8827, type: 3, value: [rng.pick([50, 100, 125, 200, 400, 800, 1600, 3200])] },
+      { tag: 0x9003, type: 2, value: exifDate(shot) },
+      { tag: 0x9004, type: 2, value: exifDate(shot) },
+      { tag: 0x9209, type: 3, value: [rng.pick([0, 16, 24, 25])] },
+      { tag: 0x920a, type: 5, value: [rng.int(18, 2000), 10] },
+      { tag: 0xa001, type: 3, value: [1] },
+    );
+    if (rng.bool(0.3)) ex.push({ tag: 0xa434, type: 2, value: rng.pick(LENSES) });
+    if (rng.bool(0.15)) ex.push({ tag: 0x9286, type: 7, value: rng.bool() ? userCommentValue(new Uint8Array(rng.int(0, 256)), 'undefined') : userCommentValue(' '.repeat(rng.int(1, 120)), 'ascii') });
+  } else {
+    ex.push({ tag: 0xa001, type: 3, value: [rng.bool(0.7) ? 1 : 65535] });
+    if (software === undefined && rng.bool(0.8)) software = rng.pick(EDITORS);
+  }
+  if (o.w && o.h) ex.push({ tag: 0xa002, type: rng.bool() ? 4 : 3, value: [o.w] }, { tag: 0xa003, type: rng.bool() ? 4 : 3, value: [o.h] });
+  const res = rng.pick([72, 72, 96, 180, 300, 350]);
+  ifd0.push({ tag: 0x0112, type: 3, value: [camera ? rng.pick([1, 1, 1, 6, 8, 3]) : 1] }, { tag: 0x011a, type: 5, value: [res, 1] }, { tag: 0x011b, type: 5, value: [res, 1] }, { tag: 0x0128, type: 3, value: [2] });
+  if (software) ifd0.push({ tag: 0x0131, type: 2, value: software });
+  ifd0.push({ tag: 0x0132, type: 2, value: exifDate(later(rng, shot)) });
+  if (rng.bool(0.1)) ifd0.push({ tag: 0x013b, type: 2, value: rng.pick(PEOPLE) });
+  if (rng.bool(0.08)) ifd0.push({ tag: 0x8298, type: 2, value: copyrightText(rng) });
+  return buildExif({ byteOrder, ifd0, exif: ex });
+}
+
+/** IPTC-IIM records (2:xx), bare or in a Photoshop 8BIM 0x0404 resource, as ImageMagick keeps them. */
+function iptcBlock(rng: Rng): Uint8Array {
+  const parts: number[] = [0x1c, 2, 0, 0, 2, 0, 4];
+  const rec = (ds: number, s: string): void => {
+    const b = new TextEncoder().encode(s);
+    parts.push(0x1c, 2, ds, b.length >> 8, b.length & 255, ...b);
+  };
+  if (rng.bool(0.6)) rec(120, rng.pick(DESCRIPTIONS));
+  if (rng.bool(0.6)) rec(80, rng.pick(PEOPLE));
+  if (rng.bool(0.4)) rec(116, copyrightText(rng));
+  for (let k = rng.int(0, 3); k > 0; k--) rec(25, rng.pick(['holiday', 'icon', 'logo', 'family', 'nature', 'city', 'draft', 'web']));
+  const l = local(randomWhen(rng));
+  rec(55, `${l.Y}${pad2(l.M + 1)}${pad2(l.D)}`);
+  const iim = Uint8Array.from(parts);
+  if (rng.bool(0.3)) return iim;
+  const res = new Uint8Array(12 + iim.length + (iim.length & 1));
+  res.set(latin1Bytes('8BIM\u0004\u0004\0\0'), 0);
+  new DataView(res.buffer).setUint32(8, iim.length);
+  res.set(iim, 12);
+  return res;
+}
+
+/** ImageMagick's "Raw profile type <name>" text: "\n<name>\n<len %8>\n" and lower-case hex in lines of 72 characters. */
+function rawProfile(name: string, data: Uint8Array): string {
+  const hex = Array.from(data, hex2).join('');
+  const lines: string[] = [];
+  for (let i = 0; i < hex.length; i += 72) lines.push(hex.slice(i, i + 72));
+  return `\n${name}\n${String(data.length).padStart(8)}\n${lines.join('\n')}\n`;
+}
+
+// XMP ------------------------------------------------------------------------------------------
+
+type XmpStyle = 'photoshop' | 'photoshop-cs' | 'gimp' | 'exiftool' | 'apple' | 'minimal';
+type HiddenSpot = 'dc:description' | 'dc:title' | 'dc:rights' | 'attr' | 'custom';
+type XVal = string | { alt: string } | { seq: string[] } | { bag: string[] } | { history: [string, string][][] };
+interface XProp {
+  q: string;
+  v: XVal;
+}
+
+const XMP_NS: Record<string, string> = {
+  xmp: 'http://ns.adobe.com/xap/1.0/',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  photoshop: 'http://ns.adobe.com/photoshop/1.0/',
+  xmpMM: 'http://ns.adobe.com/xap/1.0/mm/',
+  stEvt: 'http://ns.adobe.com/xap/1.0/sType/ResourceEvent#',
+  tiff: 'http://ns.adobe.com/tiff/1.0/',
+  exif: 'http://ns.adobe.com/exif/1.0/',
+  GIMP: 'http://www.gimp.org/xmp/',
+  xmpRights: 'http://ns.adobe.com/xap/1.0/rights/',
+};
+/** Namespaces an attacker (or an in-house tool) might declare. */
+const CUSTOM_NS: [string, string][] = [
+  ['ns1', 'http://ns.example.com/1.0/'],
+  ['my', 'http://my.example.org/xmp/'],
+  ['app', 'http://ns.acme.io/app/1.0/'],
+  ['pdfx', 'http://ns.adobe.com/pdfx/1.3/'],
+  ['custom', 'http://ns.custom.com/1.0/'],
+  ['z', 'urn:z:'],
+];
+const CUSTOM_NAMES = ['note', 'data', 'msg', 'info', 'payload', 'blob', 'comment', 'k', 'value', 'd'];
+const MIME: Record<MetaFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', bmp: 'image/bmp' };
+
+/** XML-escape (attributes also escape quotes and whitespace controls so the value reads back exactly). */
+function xmlEsc(s: string, attr = false): string {
+  const r = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
+  return attr ? r.replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#x9;').replace(/\n/g, '&#xA;') : r;
+}
+
+function renderProp(p: XProp, ind: string, u: string, qt: string, evtAttrs: 'no' | 'line' | 'lines'): string {
+  const n = u === '' ? '' : '\n'; // a bare writer puts it all on one line
+  const b = ind + u;
+  const c = b + u;
+  const d = c + u;
+  const v = p.v;
+  if (typeof v === 'string') return `${ind}<${p.q}>${xmlEsc(v)}</${p.q}>${n}`;
+  if ('alt' in v) return `${ind}<${p.q}>${n}${b}<rdf:Alt>${n}${c}<rdf:li xml:lang=${qt}x-default${qt}>${xmlEsc(v.alt)}</rdf:li>${n}${b}</rdf:Alt>${n}${ind}</${p.q}>${n}`;
+  if ('seq' in v || 'bag' in v) {
+    const [tag, items] = 'seq' in v ? ['rdf:Seq', v.seq] : ['rdf:Bag', v.bag];
+    return `${ind}<${p.q}>${n}${b}<${tag}>${n}${items.map((i) => `${c}<rdf:li>${xmlEsc(i)}</rdf:li>${n}`).join('')}${b}</${tag}>${n}${ind}</${p.q}>${n}`;
+  }
+  const lis = v.history.map((ev) => {
+    if (evtAttrs === 'line') return `${c}<rdf:li ${ev.map(([k, x]) => `stEvt:${k}=${qt}${xmlEsc(x, true)}${qt}`).join(' ')}/>${n}`;
+    if (evtAttrs === 'lines') return `${c}<rdf:li${n}${ev.map(([k, x]) => `${d}stEvt:${k}=${qt}${xmlEsc(x, true)}${qt}`).join(n || ' ')}/>${n}`;
+    return `${c}<rdf:li rdf:parseType=${qt}Resource${qt}>${n}${ev.map(([k, x]) => `${d}<stEvt:${k}>${xmlEsc(x)}</stEvt:${k}>${n}`).join('')}${c}</rdf:li>${n}`;
+  });
+  return `${ind}<${p.q}>${n}${b}<rdf:Seq>${n}${lis.join('')}${b}</rdf:Seq>${n}${ind}</${p.q}>${n}`;
+}
+
+/** History events: created, then saved (sometimes converted/derived on the way), 1-4 in all. */
+function xmpHistory(rng: Rng, agent: string, start: When, iid: () => string, mime: string, keys: 'ps' | 'gimp', firstId?: string): [string, string][][] {
+  const n = rng.int(1, 4);
+  const out: [string, string][][] = [];
+  let w = start;
+  for (let i = 0; i < n; i++) {
+    const action = i === 0 && keys === 'ps' ? 'created' : keys === 'ps' && i > 0 && rng.bool(0.2) ? 'converted' : 'saved';
+    if (action === 'converted') {
+      out.push([
+        ['action', 'converted'],
+        ['parameters', `from application/vnd.adobe.photoshop to ${mime}`],
+      ]);
+      continue;
+    }
+    const ev: [string, string][] = [
+      ['action', action],
+      ['instanceID', i === 0 && firstId ? firstId : iid()],
+      ['when', isoDate(w)],
+      ['softwareAgent', agent],
+    ];
+    if (action === 'saved') ev.push(['changed', '/']);
+    if (keys === 'gimp') ev.sort((a, b2) => (a[0] < b2[0] ? -1 : 1)); // exiv2 writes them sorted
+    out.push(ev);
+    w = later(rng, w, 3);
+  }
+  return out;
+}
+
+/** Short human fields (dc:title, dc:description, dc:rights, dc:creator), some of them. */
+function humanDc(rng: Rng): XProp[] {
+  const out: XProp[] = [];
+  if (rng.bool(0.5)) out.push({ q: 'dc:title', v: { alt: rng.pick(TITLES) } });
+  if (rng.bool(0.4)) out.push({ q: 'dc:description', v: { alt: rng.pick(DESCRIPTIONS) } });
+  if (rng.bool(0.4)) out.push({ q: 'dc:rights', v: { alt: copyrightText(rng) } });
+  if (rng.bool(0.4)) out.push({ q: 'dc:creator', v: { seq: [rng.pick(PEOPLE)] } });
+  if (!out.length) out.push({ q: 'dc:title', v: { alt: rng.pick(TITLES) } });
+  return out;
+}
+
+interface XmpOptions {
+  style: XmpStyle;
+  format: MetaFormat;
+  w: number;
+  h: number;
+  /** Add short human dc fields (title, description, rights, creator). */
+  human?: boolean;
+  /** Text hidden in the packet (stego). */
+  hidden?: { spot: HiddenSpot; text: string };
+}
+
+/** An XMP packet laid out as Photoshop (CC element form, CS attribute form), GIMP (exiv2), exiftool, macOS or a bare writer do. */
+function buildXmp(rng: Rng, o: XmpOptions): string {
+  const created = randomWhen(rng);
+  const modified = later(rng, created);
+  const mime = MIME[o.format];
+  const props: XProp[] = [];
+  let ind = '   ';
+  let unit = '   ';
+  let qt = '"';
+  let attrForm = false;
+  let evt: 'no' | 'line' | 'lines' = 'no';
+  let xmptk = '';
+  let wrapper = true;
+  let padLines = 0;
+  let perNamespace = false;
+  switch (o.style) {
+    case 'photoshop':
+    case 'photoshop-cs': {
+      const cs = o.style === 'photoshop-cs';
+      const tool = cs
+        ? rng.pick(['Adobe Photoshop CS6 (Windows)', 'Adobe Photoshop CS6 (Macintosh)', 'Adobe Photoshop CS5 Windows', 'Adobe Photoshop CS4 Macintosh'])
+        : rng.pick(['Adobe Photoshop 22.4 (Windows)', 'Adobe Photoshop 24.1 (Macintosh)', 'Adobe Photoshop CC 2019 (Windows)', 'Adobe Photoshop CC 2017 (Macintosh)', 'Adobe Photoshop 25.0 (Windows)']);
+      xmptk = cs
+        ? rng.pick(['Adobe XMP Core 5.3-c011 66.145661, 2012/02/06-14:56:27        ', 'Adobe XMP Core 5.0-c060 61.134777, 2010/02/12-17:32:00        '])
+        : rng.pick(['Adobe XMP Core 7.1-c000 79.dabacbb, 2021/04/14-00:39:44        ', 'Adobe XMP Core 5.6-c148 79.164036, 2019/08/13-01:06:57        ', 'Adobe XMP Core 9.0-c001 79.c0204b2def, 2023/02/02-12:14:24        ']);
+      const id = (p: string): string => `${p}${cs ? randomHex(rng, 16, true) : randomUuid(rng)}`;
+      const orig = id('xmp.did:');
+      props.push({ q: 'xmp:CreatorTool', v: tool }, { q: 'xmp:CreateDate', v: isoDate(created) }, { q: 'xmp:ModifyDate', v: isoDate(modified) }, { q: 'xmp:MetadataDate', v: isoDate(modified) }, { q: 'dc:format', v: mime });
+      props.push({ q: 'photoshop:ColorMode', v: rng.pick(['3', '3', '3', '1', '2']) });
+      if (rng.bool(0.7)) props.push({ q: 'photoshop:ICCProfile', v: rng.pick(['sRGB IEC61966-2.1', 'Adobe RGB (1998)', 'Display P3']) });
+      props.push({ q: 'xmpMM:InstanceID', v: id('xmp.iid:') }, { q: 'xmpMM:DocumentID', v: cs || rng.bool(0.5) ? id('xmp.did:') : `adobe:docid:photoshop:${randomUuid(rng)}` }, { q: 'xmpMM:OriginalDocumentID', v: orig });
+      props.push({ q: 'xmpMM:History', v: { history: xmpHistory(rng, tool, created, () => id('xmp.iid:'), mime, 'ps', orig.replace('xmp.did:', 'xmp.iid:')) } });
+      if (rng.bool(0.7)) props.push({ q: 'tiff:Orientation', v: '1' }, { q: 'tiff:XResolution', v: '720000/10000' }, { q: 'tiff:YResolution', v: '720000/10000' }, { q: 'tiff:ResolutionUnit', v: '2' });
+      props.push({ q: 'exif:ColorSpace', v: rng.pick(['1', '65535']) }, { q: 'exif:PixelXDimension', v: String(o.w) }, { q: 'exif:PixelYDimension', v: String(o.h) });
+      attrForm = cs;
+      evt = cs ? 'line' : 'no';
+      padLines = rng.bool(0.85) ? rng.int(20, 24) : 0;
+      break;
+    }
+    case 'gimp': {
+      const ver = `2.10.${rng.int(8, 38)}`;
+      const os = rng.pick(['Linux', 'Windows', 'Mac OS']);
+      xmptk = 'XMP Core 4.4.0-Exiv2';
+      ind = '  ';
+      unit = ' ';
+      attrForm = true;
+      evt = 'lines';
+      props.push(
+        { q: 'xmpMM:DocumentID', v: `gimp:docid:gimp:${randomUuid(rng)}` },
+        { q: 'xmpMM:InstanceID', v: `xmp.iid:${randomUuid(rng)}` },
+        { q: 'xmpMM:OriginalDocumentID', v: `xmp.did:${randomUuid(rng)}` },
+        { q: 'dc:Format', v: mime },
+        { q: 'GIMP:API', v: '2.0' },
+        { q: 'GIMP:Platform', v: os },
+        { q: 'GIMP:TimeStamp', v: `${modified.t}${rng.int(100, 999)}` },
+        { q: 'GIMP:Version', v: ver },
+        { q: 'tiff:Orientation', v: '1' },
+        { q: 'xmp:CreatorTool', v: rng.pick(['GIMP 2.10', `GIMP ${ver}`]) },
+        { q: 'xmpMM:History', v: { history: xmpHistory(rng, `Gimp 2.10 (${os})`, created, () => `xmp.iid:${randomUuid(rng)}`, mime, 'gimp') } },
+      );
+      padLines = rng.bool(0.6) ? rng.int(20, 24) : 0;
+      break;
+    }
+    case 'exiftool': {
+      xmptk = `Image::ExifTool ${rng.pick(['10.80', '11.88', '12.16', '12.40', '12.76', '13.00'])}`;
+      ind = '  ';
+      unit = ' ';
+      qt = "'";
+      perNamespace = true;
+      if (rng.bool(0.4)) props.push({ q: 'xmp:CreateDate', v: isoDate(created) });
+      if (rng.bool(0.3)) props.push({ q: 'xmp:CreatorTool', v: rng.pick(EDITORS) });
+      if (rng.bool(0.2)) props.push({ q: 'xmpRights:Marked', v: 'True' });
+      padLines = rng.bool(0.5) ? 24 : 0;
+      break;
+    }
+    case 'apple':
+      xmptk = rng.pick(['XMP Core 6.0.0', 'XMP Core 5.4.0']);
+      wrapper = false;
+      props.push({ q: 'exif:PixelYDimension', v: String(o.h) }, { q: 'exif:PixelXDimension', v: String(o.w) });
+      if (rng.bool(0.7)) props.push({ q: 'exif:UserComment', v: 'Screenshot' });
+      else props.push({ q: 'tiff:Orientation', v: '1' });
+      break;
+    case 'minimal':
+      ind = '';
+      unit = '';
+      wrapper = rng.bool(0.6);
+      if (!o.hidden) props.push(rng.bool() ? { q: 'xmp:CreatorTool', v: rng.pick([...EDITORS, 'Pillow', 'ImageMagick']) } : { q: 'dc:title', v: { alt: rng.pick(TITLES) } });
+      break;
+  }
+  if (o.human || (o.style === 'exiftool' && props.length === 0)) for (const p of humanDc(rng)) props.splice(rng.int(0, props.length), 0, p);
+  const attrs: [string, string][] = [];
+  const extraNs: [string, string][] = [];
+  if (o.hidden) {
+    const { spot, text } = o.hidden;
+    if (spot === 'attr' || spot === 'custom') {
+      const [pfx, uri] = rng.pick(CUSTOM_NS);
+      const useCustom = spot === 'custom' || rng.bool(0.4);
+      const q = useCustom ? `${pfx}:${rng.pick(CUSTOM_NAMES)}` : rng.pick(['xmp:Label', 'xmp:Nickname', 'photoshop:Instructions', 'photoshop:Headline', 'photoshop:Source', 'dc:source']);
+      if (useCustom) extraNs.push([pfx, uri]);
+      if (spot === 'attr') attrs.push([q, text]);
+      else props.splice(rng.int(0, props.length), 0, { q, v: text });
+    } else {
+      const at = props.findIndex((p) => p.q === spot);
+      const p: XProp = { q: spot, v: { alt: text } };
+      if (at >= 0) props[at] = p;
+      else props.splice(rng.int(0, props.length), 0, p);
+    }
+  }
+  // rdf:Description blocks: one for all (or one per namespace, as exiftool does).
+  const groups: XProp[][] = [];
+  if (perNamespace) {
+    const byNs = new Map<string, XProp[]>();
+    for (const p of props) {
+      const ns = p.q.split(':')[0]!;
+      if (!byNs.has(ns)) byNs.set(ns, []);
+      byNs.get(ns)!.push(p);
+    }
+    groups.push(...byNs.values());
+  } else groups.push(props);
+  if (!groups.length) groups.push([]);
+  const nsOf = (q: string): [string, string] => {
+    const pfx = q.split(':')[0]!;
+    return [pfx, XMP_NS[pfx] ?? extraNs.find(([p]) => p === pfx)?.[1] ?? 'http://ns.example.com/1.0/'];
+  };
+  const attrGroup = rng.int(0, groups.length - 1);
+  const nl = ind === '' ? '' : '\n';
+  const descs = groups.map((g, gi) => {
+    const attrPairs: [string, string][] = [];
+    const elems: XProp[] = [];
+    for (const p of g) {
+      if (attrForm && typeof p.v === 'string') attrPairs.push([p.q, p.v]);
+      else elems.push(p);
+    }
+    if (gi === attrGroup) attrPairs.push(...attrs);
+    const nss = new Map<string, string>();
+    for (const q of [...g.map((p) => p.q), ...attrPairs.map(([q]) => q)]) {
+      const [pfx, uri] = nsOf(q);
+      nss.set(pfx, uri);
+    }
+    if (g.some((p) => typeof p.v === 'object' && 'history' in p.v)) nss.set('stEvt', XMP_NS.stEvt!);
+    const pad = ind === '' ? ' ' : `\n${ind}${unit}${unit}${unit}${unit}`;
+    const head = `${ind}<rdf:Description rdf:about=${qt}${qt}${[...nss].map(([p, u]) => `${pad}xmlns:${p}=${qt}${u}${qt}`).join('')}${attrPairs.map(([q, v]) => `${pad}${q}=${qt}${xmlEsc(v, true)}${qt}`).join('')}`;
+    if (!elems.length) return `${head}/>${nl}`;
+    return `${head}>${nl}${elems.map((p) => renderProp(p, ind + unit, unit, qt, evt)).join('')}${ind}</rdf:Description>${nl}`;
+  });
+  const sep = perNamespace ? '\n' : '';
+  const body =
+    `<x:xmpmeta xmlns:x=${qt}adobe:ns:meta/${qt}${xmptk ? ` x:xmptk=${qt}${xmptk}${qt}` : ''}>${nl}` +
+    `${ind ? ' ' : ''}<rdf:RDF xmlns:rdf=${qt}http://www.w3.org/1999/02/22-rdf-syntax-ns#${qt}>${nl}${sep}` +
+    descs.join(sep) +
+    `${ind ? ' ' : ''}</rdf:RDF>${nl}</x:xmpmeta>`;
+  if (!wrapper) return body;
+  const padding = padLines ? `\n${(' '.repeat(100) + '\n').repeat(padLines)}` : '\n';
+  return `<?xpacket begin=${qt}${rng.bool(0.9) ? '\uFEFF' : ''}${qt} id=${qt}W5M0MpCehiHzreSzNTczkc9d${qt}?>\n${body}${padding}<?xpacket end=${qt}${rng.bool(0.85) ? 'w' : 'r'}${qt}?>`;
+}
+
+/** A legit XMP style for a format. */
+function legitXmpStyle(rng: Rng, format: MetaFormat): XmpStyle {
+  return pick(rng, [
+    ['photoshop', 4],
+    ['photoshop-cs', 2],
+    ['gimp', 3],
+    ['exiftool', 2],
+    ['apple', format === 'png' ? 2 : 0.5],
+    ['minimal', 1],
+  ]);
+}
+
+// Legit metadata per format ---------------------------------------------------------------------
+
+function pngText(keyword: string, text: string, kind: PngText['kind'] = 'tEXt'): PngText {
+  // tEXt and zTXt are Latin-1: anything else goes in an iTXt, as libpng users do.
+  let latin1 = true;
+  for (let i = 0; i < text.length && latin1; i++) latin1 = text.charCodeAt(i) < 256;
+  return { keyword, text, kind: latin1 ? kind : 'iTXt' };
+}
+
+function textKind(rng: Rng): PngText['kind'] {
+  return pick(rng, [
+    ['tEXt', 16],
+    ['iTXt', 3],
+    ['zTXt', 1],
+  ] as [PngText['kind'], number][]);
+}
+
+/** 1..n short human fields as PNG text (Title, Author, Copyright, Description, Comment, Creation Time, Source, Disclaimer). */
+function humanPngText(rng: Rng, n: number): PngText[] {
+  const keys: [string, number][] = [
+    ['Title', 3],
+    ['Author', 3],
+    ['Copyright', 3],
+    ['Description', 2],
+    ['Comment', 3],
+    ['Creation Time', 2],
+    ['Source', 1],
+    ['Disclaimer', 0.3],
+  ];
+  const out: PngText[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = pick(rng, keys);
+    if (out.some((t) => t.keyword === k)) continue;
+    const v =
+      k === 'Title'
+        ? rng.pick(TITLES)
+        : k === 'Author'
+          ? rng.pick(PEOPLE)
+          : k === 'Copyright'
+            ? copyrightText(rng)
+            : k === 'Description'
+              ? rng.pick(DESCRIPTIONS)
+              : k === 'Comment'
+                ? rng.pick(COMMENTS)
+                : k === 'Creation Time'
+                  ? creationTime(rng, randomWhen(rng))
+                  : k === 'Source'
+                    ? rng.pick(SOURCES)
+                    : rng.pick(['For internal use only.', 'Not for redistribution.', 'Provided as is, without warranty.']);
+    out.push(pngText(k, v, textKind(rng)));
+  }
+  return out;
+}
+
+const exifWithPrefix = (t: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(6 + t.length);
+  out.set(latin1Bytes('Exif\0\0'));
+  out.set(t, 6);
+  return out;
+};
+
+function legitPng(rng: Rng, w: number, h: number): EncodeOptions {
+  const text: PngText[] = [];
+  const o: EncodeOptions = {};
+  const xmp = (style: XmpStyle, human = rng.bool(0.3)): string => buildXmp(rng, { style, format: 'png', w, h, human });
+  switch (pick(rng, [
+    ['software', 6],
+    ['gimp', 4],
+    ['imagemagick', 4],
+    ['photoshop', 2],
+    ['human', 3],
+    ['screenshot', 1],
+    ['camera', 1],
+  ])) {
+    case 'software':
+      text.push(pngText('Software', pngSoftware(rng), textKind(rng)));
+      if (rng.bool(0.2)) text.push(pngText('Creation Time', creationTime(rng, randomWhen(rng))));
+      if (rng.bool(0.2)) text.push(...humanPngText(rng, rng.int(1, 2)));
+      break;
+    case 'gimp':
+      if (rng.bool(0.7)) text.push(pngText('Comment', 'Created with GIMP'));
+      if (rng.bool(0.5)) o.xmp = xmp('gimp');
+      if (rng.bool(0.2)) text.push(pngText('Raw profile type exif', rawProfile('exif', exifWithPrefix(legitExif(rng, { software: `GIMP 2.10.${rng.int(8, 38)}`, w, h }))), 'zTXt'));
+      else if (rng.bool(0.1)) o.exif = legitExif(rng, { w, h });
+      if (!text.length && !o.xmp && !o.exif) text.push(pngText('Comment', 'Created with GIMP'));
+      break;
+    case 'imagemagick': {
+      const c = randomWhen(rng);
+      const m = later(rng, c, 400);
+      text.push(pngText('date:create', isoDate(c)), pngText('date:modify', isoDate(m)));
+      if (rng.bool(0.4)) text.push(pngText('date:timestamp', isoDate(later(rng, m, 2))));
+      if (rng.bool(0.25)) text.push(pngText('Raw profile type exif', rawProfile('exif', exifWithPrefix(legitExif(rng, { w, h }))), 'zTXt'));
+      if (rng.bool(0.1)) text.push(pngText('Raw profile type iptc', rawProfile('iptc', iptcBlock(rng)), 'zTXt'));
+      if (rng.bool(0.15)) text.unshift(...humanPngText(rng, rng.int(1, 2)));
+      if (rng.bool(0.1)) o.xmp = xmp(legitXmpStyle(rng, 'png'));
+      break;
+    }
+    case 'photoshop':
+      if (rng.bool(0.6)) o.xmp = xmp(rng.bool(0.7) ? 'photoshop' : 'photoshop-cs');
+      if (!o.xmp || rng.bool(0.5)) text.push(pngText('Software', 'Adobe ImageReady'));
+      break;
+    case 'human':
+      text.push(...humanPngText(rng, rng.int(1, 4)));
+      if (rng.bool(0.4)) text.push(pngText('Software', pngSoftware(rng)));
+      if (rng.bool(0.15)) o.xmp = xmp('exiftool', true);
+      break;
+    case 'screenshot':
+      if (rng.bool(0.5)) o.xmp = xmp('apple', false);
+      else {
+        text.push(pngText('Software', rng.pick(['gnome-screenshot', 'Shutter', 'Greenshot', 'ShareX', 'Spectacle', 'Flameshot'])));
+        if (rng.bool(0.5)) text.push(pngText('Creation Time', creationTime(rng, randomWhen(rng))));
+      }
+      break;
+    default:
+      o.exif = legitExif(rng, { camera: true, w, h });
+      if (rng.bool(0.2)) o.xmp = xmp(legitXmpStyle(rng, 'png'));
+  }
+  if (text.length) o.png = { text };
+  return o;
+}
+
+const JPEG_COMMENTS = (rng: Rng): Uint8Array | string =>
+  pick<Uint8Array | string>(rng, [
+    [`CREATOR: gd-jpeg v1.0 (using IJG JPEG v${rng.pick(['62', '80', '90'])}), ${rng.bool(0.3) ? 'default quality' : `quality = ${rng.pick([75, 80, 85, 90, 95])}`}\n`, 4],
+    ['Created with GIMP', 4],
+    [latin1Bytes('File written by Adobe Photoshop\u00a8 4.0'), 2],
+    ['LEAD Technologies Inc. V1.01', 1],
+    ['Optimized by JPEGmini', 1],
+    [`Optimized by JPEGmini 3.${rng.int(10, 18)}.${rng.int(1, 9)}.${rng.int(10000, 99999)} 0x${randomHex(rng, 4)}`, 1],
+    ['Intel(R) JPEG Library, version [1.5.4.36]', 0.5],
+    ['AppleMark\n', 0.5],
+    [`CREATOR: XV Version 3.10a  Rev: 12/29/94  Quality = ${rng.pick([75, 80, 90])}, Smoothing = 0\n`, 0.5],
+    ['Handmade Software, Inc. Image Alchemy v1.11\n', 0.3],
+    ['Processed By eBay with ImageMagick, z1.1.0. ||B2', 0.3],
+    [rng.pick([...TITLES, ...COMMENTS]), 1],
+    [copyrightText(rng), 0.5],
+  ]);
+
+function legitJpeg(rng: Rng, w: number, h: number): EncodeOptions {
+  const o: EncodeOptions = {};
+  const xmp = (style: XmpStyle, human = rng.bool(0.3)): string => buildXmp(rng, { style, format: 'jpeg', w, h, human });
+  switch (pick(rng, [
+    ['camera', 6],
+    ['gd', 2],
+    ['gimp', 2],
+    ['photoshop', 3],
+    ['com', 2],
+    ['xmp', 1],
+  ])) {
+    case 'camera':
+      o.exif = legitExif(rng, { camera: true, w, h });
+      if (rng.bool(0.15)) o.xmp = xmp(rng.pick(['photoshop', 'exiftool', 'apple'] as const));
+      if (rng.bool(0.05)) o.comments = ['AppleMark\n'];
+      break;
+    case 'gd':
+      o.comments = [`CREATOR: gd-jpeg v1.0 (using IJG JPEG v${rng.pick(['62', '80', '90'])}), ${rng.bool(0.3) ? 'default quality' : `quality = ${rng.pick([75, 80, 85, 90, 95])}`}\n`];
+      break;
+    case 'gimp':
+      if (rng.bool(0.8)) o.comments = ['Created with GIMP'];
+      if (rng.bool(0.5)) o.exif = legitExif(rng, { camera: rng.bool(), software: `GIMP 2.10.${rng.int(8, 38)}`, w, h });
+      if (rng.bool(0.4) || (!o.comments && !o.exif)) o.xmp = xmp('gimp');
+      break;
+    case 'photoshop':
+      if (rng.bool(0.25)) {
+        o.comments = [latin1Bytes('File written by Adobe Photoshop\u00a8 4.0')];
+        break;
+      }
+      if (rng.bool(0.8)) o.exif = legitExif(rng, { camera: rng.bool(0.4), software: rng.pick(['Adobe Photoshop 22.4 (Windows)', 'Adobe Photoshop CS6 (Windows)', 'Adobe Photoshop 24.1 (Macintosh)']), w, h });
+      if (rng.bool(0.7) || !o.exif) o.xmp = xmp(rng.bool(0.7) ? 'photoshop' : 'photoshop-cs');
+      break;
+    case 'com':
+      o.comments = [JPEG_COMMENTS(rng)];
+      if (rng.bool(0.3)) o.exif = legitExif(rng, { w, h });
+      break;
+    default:
+      o.xmp = xmp(rng.bool(0.6) ? 'exiftool' : legitXmpStyle(rng, 'jpeg'), true);
+      if (rng.bool(0.3)) o.exif = legitExif(rng, { w, h });
+  }
+  return o;
+}
+
+const GIF_COMMENTS = ['Created with GIMP', 'Created with The GIMP', 'Created with ezgif.com GIF maker', 'Image generated by Ghostscript (device=ppmraw)', 'Optimized with ezgif.com', 'Made with Photoscape'];
+
+function legitGif(rng: Rng): EncodeOptions {
+  const comments: (Uint8Array | string)[] = [rng.bool(0.85) ? rng.pick(GIF_COMMENTS) : rng.pick([...TITLES, ...COMMENTS])];
+  if (rng.bool(0.1)) comments.push(copyrightText(rng));
+  return { gif: { comments } };
+}
+
+function legitWebp(rng: Rng, w: number, h: number): EncodeOptions {
+  const o: EncodeOptions = {};
+  const u = rng.float();
+  if (u < 0.7) o.exif = legitExif(rng, { w, h });
+  if (u >= 0.4) o.xmp = buildXmp(rng, { style: legitXmpStyle(rng, 'webp'), format: 'webp', w, h, human: rng.bool(0.3) });
+  return o;
+}
+
+/**
+ * Realistic metadata as cameras and tools write it, as encodeImage options for a format (or a
+ * clean flavour such as 'png-rgba'): PNG text chunks (Software, ImageMagick dates and raw
+ * profiles, GIMP comments, human Title/Author/Copyright/...), eXIf, XMP packets (Photoshop, GIMP,
+ * exiftool, macOS), JPEG COM + EXIF + XMP, WebP EXIF/XMP, GIF comments. BMP carries none ({}).
+ */
+function legitMetadata(rng: Rng, format: string, size: { w: number; h: number } = { w: 0, h: 0 }): EncodeOptions {
+  const f = format.split('-')[0] as MetaFormat;
+  const w = size.w || rng.int(16, 1024);
+  const h = size.h || rng.int(16, 1024);
+  switch (f) {
+    case 'png':
+      return legitPng(rng, w, h);
+    case 'jpeg':
+      return legitJpeg(rng, w, h);
+    case 'webp':
+      return legitWebp(rng, w, h);
+    case 'gif':
+      return legitGif(rng);
+    default:
+      return {};
+  }
+}
+
+/** Options a and b together: PNG text chunks, comments and GIF comments are joined; b's EXIF/XMP win. */
+function mergeMeta(a: EncodeOptions, b: EncodeOptions): EncodeOptions {
+  const o: EncodeOptions = { ...a, ...b };
+  if (a.png || b.png) o.png = { ...a.png, ...b.png, text: [...(a.png?.text ?? []), ...(b.png?.text ?? [])] };
+  if (a.gif || b.gif) o.gif = { ...a.gif, ...b.gif, comments: [...(a.gif?.comments ?? []), ...(b.gif?.comments ?? [])] };
+  if (a.comments || b.comments) o.comments = [...(a.comments ?? []), ...(b.comments ?? [])];
+  return o;
+}
+
+const CLEAN_META_SHARE = 0.3;
+const STEGO_META_SHARE = 0.15;
+const canCarryMeta = (format: string): boolean => !format.startsWith('bmp');
+
+// Hidden payloads in metadata text ---------------------------------------------------------------
+
+type HiddenMode = 'raw' | 'base64' | 'hex' | 'printable';
+
+/** What goes in the field: raw bytes, base64 or hex of (mostly random) bytes, or printable text as before. */
+function hiddenPayload(rng: Rng): { bytes: Uint8Array; mode: HiddenMode } {
+  const u = rng.float();
+  // 75 % random bytes (log-uniform 4..max), else text or bytes as the other attacks carry
+  const src = (max: number): Uint8Array => (rng.bool(0.75) ? rng.bytes(Math.round(Math.exp(Math.log(4) + rng.float() * (Math.log(max) - Math.log(4))))) : payloadFor(rng, max));
+  if (u < 0.3) {
+    let b64 = Buffer.from(src(900)).toString('base64');
+    if (rng.bool(0.1)) b64 = b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const wrap = rng.bool(0.25) ? rng.pick([64, 76]) : 0;
+    if (wrap) b64 = b64.replace(new RegExp(`(.{${wrap}})(?=.)`, 'g'), '$1\n');
+    return { bytes: latin1Bytes(b64), mode: 'base64' };
+  }
+  if (u < 0.5) {
+    const hex = Array.from(src(600), hex2).join('');
+    return { bytes: latin1Bytes(rng.bool(0.3) ? hex.toUpperCase() : hex), mode: 'hex' };
+  }
+  if (u < 0.7) return { bytes: payloadFor(rng, 1200), mode: 'raw' };
+  return { bytes: payloadFor(rng, 1200).map((b) => (b < 32 || b > 126 ? 32 + (b % 95) : b)), mode: 'printable' };
+}
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+/** Bytes as text: UTF-8 when they are, else Latin-1 (one char per byte). */
+function bytesToText(b: Uint8Array): string {
+  try {
+    return utf8Strict.decode(b);
+  } catch {
+    return String.fromCharCode(...b);
+  }
+}
+/** Latin-1 text for tEXt/zTXt: one char per byte, NUL (not allowed in PNG text) as a space. */
+const latin1Text = (b: Uint8Array): string => String.fromCharCode(...b.map((x) => (x === 0 ? 32 : x)));
+/** Text that XML 1.0 can carry: C0 controls other than tab/LF/CR become printable characters. */
+function xmlSafe(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const u = s.charCodeAt(i);
+    out += (u < 0x20 && u !== 9 && u !== 10 && u !== 13) || u === 0xfffe || u === 0xffff ? String.fromCharCode(0x20 + (u & 0x1f)) : s[i];
+  }
+  return out;
+}
+
+const STEGO_KEYWORDS: [string, number][] = [
+  ['Comment', 4],
+  ['Description', 2],
+  ['Title', 1],
+  ['Author', 1],
+  ['Copyright', 1],
+  ['Disclaimer', 1],
+  ['Source', 1],
+  ['*custom', 3],
+];
+const CUSTOM_KEYWORDS = ['note', 'data', 'msg', 'x', 'info', 'key', 'txt', 'm', 'd', 'blob', 'meta', 'cfg', 'k', 'id', 'Notes', 'Data', 'Message'];
+
+function stegoKeyword(rng: Rng): string {
+  const k = pick(rng, STEGO_KEYWORDS);
+  if (k !== '*custom') return k;
+  if (rng.bool(0.6)) return rng.pick(CUSTOM_KEYWORDS);
+  const s = Array.from({ length: rng.int(1, 8) }, () => String.fromCharCode(97 + rng.int(0, 25))).join('');
+  return rng.bool(0.2) ? s[0]!.toUpperCase() + s.slice(1) : s;
+}
+
+const insertAt = <T>(rng: Rng, list: T[], item: T): T[] => {
+  const out = [...list];
+  out.splice(rng.int(0, out.length), 0, item);
+  return out;
+};
 
 async function encodeClean(rng: Rng, cover: RasterImage): Promise<{ file: Uint8Array; format: string; w: number; h: number }> {
   const fl = pick(rng, CLEAN_FLAVOURS);
   let c: Cover = cover;
-  const meta = rng.bool(0.15);
+  // ~30 % of the clean images that can carry metadata get what real software writes
+  const meta: EncodeOptions = canCarryMeta(fl) && rng.bool(CLEAN_META_SHARE) ? legitMetadata(rng, fl, { w: cover.width, h: cover.height }) : {};
   let file: Uint8Array;
   switch (fl) {
     case 'png-rgb':
       c = dropAlpha(cover);
-      file = await encodeImage(c, 'png', meta ? { png: { text: [{ keyword: 'Software', text: rng.bool() ? 'GIMP 2.10' : 'Aseprite', kind: 'tEXt' }] } } : {});
+      file = await encodeImage(c, 'png', meta);
       break;
     case 'png-rgba':
       c = withAlpha(rng, cover);
-      file = await encodeImage(c, 'png');
+      file = await encodeImage(c, 'png', meta);
       break;
     case 'png-p':
     case 'png-p-trns':
       c = toIndexed(dropAlpha(cover));
-      file = await encodeImage(c, 'png', fl === 'png-p-trns' ? { png: { transparency: [0, 128, 255] } } : {});
+      file = await encodeImage(c, 'png', fl === 'png-p-trns' ? mergeMeta({ png: { transparency: [0, 128, 255] } }, meta) : meta);
       break;
     case 'png-l':
       c = toGrey(cover);
-      file = await encodeImage(c, 'png');
+      file = await encodeImage(c, 'png', meta);
       break;
     case 'gif':
       c = rng.bool(0.3) ? toGrey(cover) : dropAlpha(cover);
-      file = await encodeImage(c, 'gif');
+      file = await encodeImage(c, 'gif', meta);
       break;
     case 'jpeg':
       c = dropAlpha(cover);
-      file = await encodeImage(c, 'jpeg', { jpegQuality: rng.int(60, 95), ...(meta ? { exif: CAMERA_EXIF(rng) } : {}) });
+      file = await encodeImage(c, 'jpeg', { ...meta, jpegQuality: rng.int(60, 95) });
       break;
     case 'webp-lossy':
       c = rng.bool(0.2) ? withAlpha(rng, cover) : dropAlpha(cover);
-      file = await encodeImage(c, 'webp', { webpLossy: rng.int(60, 95) });
+      file = await encodeImage(c, 'webp', { ...meta, webpLossy: rng.int(60, 95) });
       break;
     case 'webp-lossless':
       c = rng.bool(0.4) ? withAlpha(rng, cover) : dropAlpha(cover);
-      file = await encodeImage(c, 'webp');
+      file = await encodeImage(c, 'webp', meta);
       break;
     default:
       c = rng.bool(0.2) ? toIndexed(dropAlpha(cover)) : dropAlpha(cover);
@@ -350,6 +1231,7 @@ const ATTACKS: [string, number][] = [
   ['png-text', 1],
   ['jpeg-com', 1],
   ['xmp', 1],
+  ['gif-comment', 1],
 ];
 
 interface StegoOut {
@@ -363,8 +1245,13 @@ interface StegoOut {
 
 const LOSSLESS_RASTER: ImageFormatName[] = ['png', 'bmp', 'webp'];
 
-async function encodeRaster(rng: Rng, r: RasterImage, fmt: ImageFormatName): Promise<Uint8Array> {
-  return encodeImage(fmt === 'bmp' && r.channels === 4 && rng.bool(0.5) ? dropAlpha(r) : r, fmt);
+async function encodeRaster(rng: Rng, r: RasterImage, fmt: ImageFormatName, meta: EncodeOptions = {}): Promise<Uint8Array> {
+  return encodeImage(fmt === 'bmp' && r.channels === 4 && rng.bool(0.5) ? dropAlpha(r) : r, fmt, meta);
+}
+
+/** Legit metadata for ~15 % of the non-metadata stego that can carry it, so that metadata presence is no clean signal. */
+function stegoMeta(rng: Rng, format: ImageFormatName, w: number, h: number): EncodeOptions {
+  return canCarryMeta(format) && rng.bool(STEGO_META_SHARE) ? legitMetadata(rng, format, { w, h }) : {};
 }
 
 async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
@@ -381,6 +1268,8 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
     if (method === 'alpha' || method === 'palette' || method === 'lsb.rgb') capBytes = Math.floor(capacityBits(method, c.width, c.height) / 8) - 6;
     else if (method === 'exif') capBytes = 1500;
     const payload = payloadFor(rng, Math.max(1, capBytes));
+    // the exif method writes its own EXIF: no extra metadata there
+    const encode: EncodeOptions = { ...(method === 'exif' ? {} : stegoMeta(rng, format, c.width, c.height)), ...(format === 'jpeg' ? { jpegQuality: rng.int(60, 95) } : {}) };
     const r = await embedPayload(c, {
       method,
       format,
@@ -389,7 +1278,7 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
       truncate: true,
       ...(method === 'eoi' ? { marker: rng.bool(0.3) } : {}),
       ...(method === 'exif' ? { exifHeader: rng.bool(0.8) ? 'ascii' : rng.bool() ? 'unicode' : 'jis' } : {}),
-      ...(format === 'jpeg' ? { encode: { jpegQuality: rng.int(60, 95) } } : {}),
+      encode,
     });
     return {
       file: r.file,
@@ -418,36 +1307,70 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
         lengthPrefix: rng.bool(0.3),
       } as never);
       const sequential = attack === 'lsb-seq-noterm' || attack === 'lsb-one-channel';
-      return { file: await encodeRaster(rng, r.stego, fmt), format: fmt, method: 'lsb.rgb', bitOrder: sequential ? bo : null, variant: attack, payloadLen: payload.length };
+      return { file: await encodeRaster(rng, r.stego, fmt, stegoMeta(rng, fmt, rgb.width, rgb.height)), format: fmt, method: 'lsb.rgb', bitOrder: sequential ? bo : null, variant: attack, payloadLen: payload.length };
     }
     case 'lsb-rate': {
       const bpp = Math.exp(Math.log(0.01) + rng.float() * (Math.log(1) - Math.log(0.01)));
       const r = embedAtRate(rgb, bpp, { seed: rng.int(1, 1e9), ...(rng.bool() ? { key: rng.int(1, 1e9) } : {}), matching: rng.bool(0.3) });
-      return { file: await encodeRaster(rng, r.stego, fmt), format: fmt, method: 'lsb.rgb', bitOrder: null, variant: `lsb-rate`, payloadLen: r.payload.length };
+      return { file: await encodeRaster(rng, r.stego, fmt, stegoMeta(rng, fmt, rgb.width, rgb.height)), format: fmt, method: 'lsb.rgb', bitOrder: null, variant: `lsb-rate`, payloadLen: r.payload.length };
     }
     case 'append-zip':
     case 'append-png': {
       const host = (['png', 'jpeg', 'gif', 'webp', 'bmp'] as const)[rng.int(0, 4)]!;
-      const base = await encodeImage(host === 'gif' ? toIndexed(rgb) : rgb, host);
+      const base = await encodeImage(host === 'gif' ? toIndexed(rgb) : rgb, host, stegoMeta(rng, host, rgb.width, rgb.height));
       const inner = payloadFor(rng, 4096);
       const extra = attack === 'append-zip' ? makeZip([{ name: 'secret.txt', data: inner }]) : encodePng(syntheticCover(rng, 'noise', rng.int(8, 48), rng.int(8, 48)));
       return { file: appendData(base, extra), format: host, method: 'eoi', bitOrder: null, variant: attack, payloadLen: extra.length };
     }
     default: {
-      const payload = new TextDecoder().decode(payloadFor(rng, 1200).map((b) => (b < 32 || b > 126 ? 32 + (b % 95) : b)));
+      // Text or data hidden in a metadata text field: raw bytes, base64/hex or printable text, in a
+      // PNG text chunk (many keywords, all three kinds), a JPEG COM, an XMP packet (png/jpeg/webp;
+      // several places in the packet) or a GIF comment; 40 % also carry legit metadata beside it.
+      const hid = hiddenPayload(rng);
+      const withLegit = rng.bool(0.4);
+      const dims = { w: rgb.width, h: rgb.height };
       let file: Uint8Array;
       let format: string;
       if (attack === 'png-text') {
-        file = await encodeImage(rgb, 'png', { png: { text: [{ keyword: 'Comment', text: payload, kind: (['tEXt', 'zTXt', 'iTXt'] as const)[rng.int(0, 2)] }] } });
-        format = 'png';
+        const kind = (['tEXt', 'zTXt', 'iTXt'] as const)[rng.int(0, 2)]!;
+        const chunk: PngText = { keyword: stegoKeyword(rng), text: kind === 'iTXt' ? bytesToText(hid.bytes).replace(/\0/g, ' ') : latin1Text(hid.bytes), kind };
+        if (kind === 'iTXt' && rng.bool(0.3)) chunk.compressed = true;
+        const u = rng.float();
+        const c: Cover = u < 0.6 ? rgb : u < 0.8 ? withAlpha(rng, cover) : toIndexed(rgb);
+        const legit = withLegit ? legitMetadata(rng, 'png', dims) : {};
+        file = await encodeImage(c, 'png', { ...legit, png: { ...legit.png, text: insertAt(rng, legit.png?.text ?? [], chunk) } });
+        format = isRasterAlpha(c) ? 'png-rgba' : 'png';
       } else if (attack === 'jpeg-com') {
-        file = await encodeImage(rgb, 'jpeg', { jpegQuality: rng.int(60, 95), comments: [payload] });
+        const legit = withLegit ? legitMetadata(rng, 'jpeg', dims) : {};
+        file = await encodeImage(rgb, 'jpeg', { ...legit, jpegQuality: rng.int(60, 95), comments: insertAt(rng, legit.comments ?? [], hid.bytes) });
         format = 'jpeg';
+      } else if (attack === 'gif-comment') {
+        const legit = withLegit ? legitMetadata(rng, 'gif', dims) : {};
+        file = await encodeImage(rng.bool(0.3) ? toGrey(cover) : rgb, 'gif', { gif: { comments: insertAt(rng, legit.gif?.comments ?? [], hid.bytes) } });
+        format = 'gif';
       } else {
-        format = rng.bool() ? 'jpeg' : 'png';
-        file = await encodeImage(rgb, format as ImageFormatName, { xmp: `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:description>${payload.replace(/[<&]/g, ' ')}</dc:description></rdf:Description></rdf:RDF></x:xmpmeta>` });
+        const fmt = pick<ImageFormatName>(rng, [
+          ['jpeg', 4],
+          ['png', 3.5],
+          ['webp', 2.5],
+        ]);
+        const spot = pick<HiddenSpot>(rng, [
+          ['dc:description', 3],
+          ['dc:title', 1.5],
+          ['dc:rights', 1],
+          ['attr', 1.5],
+          ['custom', 2],
+        ]);
+        const style: XmpStyle = withLegit || rng.bool(0.4) ? legitXmpStyle(rng, fmt as MetaFormat) : 'minimal';
+        const xmp = buildXmp(rng, { style, format: fmt as MetaFormat, w: dims.w, h: dims.h, human: withLegit && rng.bool(0.4), hidden: { spot, text: xmlSafe(bytesToText(hid.bytes)) } });
+        const { xmp: _legitXmp, ...legit } = withLegit ? legitMetadata(rng, fmt, dims) : ({} as EncodeOptions);
+        const enc: EncodeOptions = { ...legit, xmp };
+        if (fmt === 'jpeg') enc.jpegQuality = rng.int(60, 95);
+        if (fmt === 'webp' && rng.bool(0.55)) enc.webpLossy = rng.int(60, 95);
+        file = await encodeImage(rgb, fmt, enc);
+        format = fmt;
       }
-      return { file, format, method: 'exif', bitOrder: null, variant: attack, payloadLen: payload.length };
+      return { file, format, method: 'exif', bitOrder: null, variant: attack, payloadLen: hid.bytes.length };
     }
   }
 }
@@ -513,7 +1436,7 @@ async function workerMain(): Promise<void> {
 
 async function main(): Promise<void> {
   const out = resolve(arg('out', join(ROOT, '.cache/dataset')));
-  const nClean = Number(arg('clean', '22000'));
+  const nClean = Number(arg('clean', '26000'));
   const nStego = Number(arg('stego', '22000'));
   const seed = Number(arg('seed', '1'));
   const workers = Number(arg('workers', '2'));

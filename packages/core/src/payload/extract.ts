@@ -139,6 +139,8 @@ function compare(a: PayloadCandidate, b: PayloadCandidate): number {
   if (b.confidence !== a.confidence) return b.confidence - a.confidence;
   if (b.evidence !== a.evidence) return b.evidence - a.evidence;
   if (a.method !== b.method) return METHOD_RANK[a.method] - METHOD_RANK[b.method];
+  // Ties (binary payloads) go to the Starlight layout: R, G, B interleaved before one channel alone.
+  if ((a.channel === undefined) !== (b.channel === undefined)) return a.channel === undefined ? -1 : 1;
   const pa = a.bitOrder === PREFERRED_ORDER[a.method] ? 0 : 1;
   const pb = b.bitOrder === PREFERRED_ORDER[b.method] ? 0 : 1;
   return pa - pb;
@@ -184,7 +186,7 @@ function tryMethod(
       // Tools that write one channel only (zsteg's b1,r / b1,g / b1,b): the same reads, per channel.
       for (const [c, channel] of (['R', 'G', 'B'] as const).entries()) {
         const from = out.length;
-        lsbCandidates('lsb.rgb', { data: img.rgb, offset: c, stride: 3, count: n, spp: 1, width: img.width }, r, out, `channel ${channel} only`);
+        lsbCandidates('lsb.rgb', { data: img.rgb, offset: c, stride: 3, count: n, spp: 1, width: img.width }, r, out, `channel ${channel} only`, E_ONE_CHANNEL);
         for (let k = from; k < out.length; k++) out[k]!.channel = channel;
       }
       return null;
@@ -320,7 +322,14 @@ function spatialEvidence(plane: Plane, cache: Map<string, number[]>, startByte: 
  * length and the flags are materialised from the full read on first access, so a clean image whose
  * LSBs never give a NUL (an opaque alpha plane, a white image) costs a 4 KiB read, not a 1 MiB one.
  */
-function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r: Resolved, out: PayloadCandidate[], where?: string): void {
+/**
+ * Reads of one channel alone are one more hypothesis per channel: they start E_ONE_CHANNEL below the
+ * interleaved layout (a prior one hundredth as likely), so chance text in three extra reads does not
+ * outrank a binary Starlight payload, while a real one-channel text still scores far above 8.
+ */
+const E_ONE_CHANNEL = 2;
+
+function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r: Resolved, out: PayloadCandidate[], where?: string, prior = 0): void {
   const extra = 6; // AI42 + " " around the window
   const limit = r.maxBytes + extra;
   const headLimit = Math.min(limit, EVIDENCE_WINDOW + extra);
@@ -353,7 +362,7 @@ function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r:
     // Text evidence is the smaller of the two chance models' (LZ on i.i.d. bits, spatial structure).
     let textE = win.e;
     if (textE > SPATIAL_GATE) textE = Math.max(0, Math.min(textE, spatialEvidence(plane, spatialCache, marker ? 4 : 0, headMsg.body, win.n)));
-    let evidence = (marker ? E_AI42 : 0) + textE;
+    let evidence = (marker ? E_AI42 : 0) + textE - prior;
     // A NUL closing text inside the window is (weak) evidence; after garbage it says nothing.
     const endsInWindow = complete && head.terminated && headMsg.body.length <= EVIDENCE_WINDOW;
     if (endsInWindow && textE > 0) evidence += E_TERMINATOR;
@@ -388,7 +397,7 @@ function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r:
       const pt = windowEvidence(prefix);
       let pe = pt.e;
       if (pe > SPATIAL_GATE) pe = Math.max(0, Math.min(pe, spatialEvidence(plane, spatialCache, marker ? 4 : 0, prefix, pt.n)));
-      const e = (marker ? E_AI42 : 0) + pe;
+      const e = (marker ? E_AI42 : 0) + pe - prior;
       if (e > evidence) {
         out.push(
           finish({
@@ -520,8 +529,8 @@ function metadataCandidates(img: ContainerInfo, r: Resolved, out: PayloadCandida
     for (const v of values) {
       if (isBlank(v.bytes)) continue;
       const scan = textEvidence(v.bytes);
-      const e = scan.text !== null ? scan.e : 2 + Math.min(3, effectiveLength(v.bytes) / 50);
-      const evidence = Math.min(METADATA_MAX_EVIDENCE, e);
+      // The value kept is the one with the most evidence before the cap (a hidden text, not the tool name).
+      const evidence = scan.text !== null ? scan.e : 2 + Math.min(3, effectiveLength(v.bytes) / 50);
       if (best && best.evidence >= evidence) continue;
       let bytes = v.bytes;
       let text = scan.text;
@@ -534,7 +543,7 @@ function metadataCandidates(img: ContainerInfo, r: Resolved, out: PayloadCandida
       best = { method: 'exif', bitOrder: null, bytes, text, evidence, truncated, terminated: false, marker: null, reasons, field: v.field };
     }
     if (best) {
-      out.push(finish(best));
+      out.push(finish({ ...best, evidence: Math.min(METADATA_MAX_EVIDENCE, best.evidence) }));
       added++;
     }
   }
