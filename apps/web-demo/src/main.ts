@@ -166,7 +166,7 @@ function showPayload(cell: HTMLTableCellElement, p: NonNullable<ScanResult['payl
     details.append(el('summary', `show all ${isText ? `${p.text!.length} characters` : `${p.length} bytes`}`), el('pre', isText ? p.text! : p.hex, isText ? 'text' : 'hex'));
     cell.append(details);
   }
-  const notes = [`${p.length} B ${isText ? 'text' : 'binary, hex'}`, p.method + (p.bitOrder ? `, ${p.bitOrder}` : '')];
+  const notes = [`${p.length} B ${isText ? 'text' : 'binary, hex'}`, [p.method, p.bitOrder, p.channel && `channel ${p.channel}`, p.field].filter(Boolean).join(', ')];
   if (p.truncated) notes.push('probably longer than what was read');
   cell.append(el('small', notes.join(' · '), 'detail'));
 }
