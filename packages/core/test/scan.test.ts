@@ -17,6 +17,7 @@ import {
   type Tensor,
 } from '../src/index.js';
 import { sha256Hex, sha256Portable } from '../src/sha256.js';
+import { pngChunk, pngWith } from './helpers/containers.js';
 
 const MODELS = join(process.cwd(), 'test-data/models');
 const EXAMPLES = join(process.cwd(), '../../examples');
@@ -32,7 +33,7 @@ const METHOD_SLOTS = [[0, 1], [2, 3], [4, 5], [6], [7]];
  * logit follows extraction's found flag, the method and bit order the strongest evidence slot),
  * and records every batch it was given. The real runtimes run the real models in their own tests.
  */
-function fakeBackend(opts: { failRun?: boolean } = {}) {
+function fakeBackend(opts: { failRun?: boolean; exifSlotIsStego?: boolean } = {}) {
   const batches: number[] = [];
   const backend: InferenceBackend = {
     name: 'fake',
@@ -51,7 +52,7 @@ function fakeBackend(opts: { failRun?: boolean } = {}) {
           const bl = new Float32Array(n * 3);
           for (let i = 0; i < n; i++) {
             const e = ev.data.subarray(i * 14, i * 14 + 14);
-            st[i] = e[11]! ? 10 : -10;
+            st[i] = e[11]! || (opts.exifSlotIsStego && e[6]! > 0) ? 10 : -10;
             METHOD_SLOTS.forEach((slots, m) => (ml[i * 5 + m] = Math.max(...slots.map((s) => e[s]!))));
             const best = [0, 2, 4].reduce((a, s) => Math.max(a, e[s]!), -1);
             const bestLsb = [1, 3, 5].reduce((a, s) => Math.max(a, e[s]!), -1);
@@ -160,6 +161,19 @@ describe('createScanner', () => {
     }
     await scanner.dispose();
     await expect(scanner.scan(example('clean-0004.png'))).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+  });
+
+  it('names the metadata field when the detector says exif and extraction lists a field (never "found" alone)', async () => {
+    const text = 'the key is under the third stone from the old oak';
+    const chunk = pngChunk('tEXt', new TextEncoder().encode(`Comment\0${text}`));
+    const scanner = await createScanner({ backend: fakeBackend({ exifSlotIsStego: true }).backend, model: model('evidence-only.onnx') });
+    const r = await scanner.scan(pngWith(example('clean-0004.png'), chunk));
+    expectValid(r);
+    expect([r.stego, r.method]).toEqual([true, 'exif']);
+    expect(r.payload).toMatchObject({ method: 'exif', field: 'png:tEXt Comment', text });
+    const plain = await scanner.scan(example('clean-0004.png'));
+    expect([plain.stego, plain.payload]).toEqual([false, null]);
+    await scanner.dispose();
   });
 
   it('keeps the verdict but omits payloads with extract: false, and honours a threshold override', async () => {
