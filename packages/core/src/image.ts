@@ -20,7 +20,7 @@ export interface ContainerInfo {
   /** EXIF bytes exactly as Pillow exposes `info["exif"]` for this container (empty when none). */
   exif: Uint8Array;
   /** Text fields of the metadata (PNG text chunks, JPEG COM, XMP, GIF comments), in file order. */
-  text: MetadataText[];
+  text: readonly MetadataText[];
   /** Offset just past the last byte that belongs to the container: appended data starts here. */
   end: number;
   /** True for JPEG and lossy (VP8) WebP, whose pixels carry compression noise. */
