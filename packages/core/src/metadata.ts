@@ -1,4 +1,4 @@
-import { ascii } from './bytes.js';
+import { ascii, concat } from './bytes.js';
 import { Inflate } from 'fflate';
 
 /**
@@ -37,13 +37,7 @@ function inflateOr(raw: Uint8Array): Uint8Array {
   } catch {
     if (got === 0) return raw;
   }
-  const out = new Uint8Array(got);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 function nul(b: Uint8Array, from: number): number {

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { computeExtraInputs, decodeImage, extractPayload, extractPayloadFromImage, readContainer, STATS_LEN } from '../src/index.js';
-import { concat, gifWith, jpegWith, pngChunk, pngWith, webpWith } from './helpers/containers.js';
+import { concat } from '../src/bytes.js';
+import { gifWith, jpegWith, pngChunk, pngWith, webpWith } from './helpers/containers.js';
 import { MAX_VALUE, xmpValues } from '../src/metadata.js';
 
 const enc = new TextEncoder();

@@ -1,16 +1,8 @@
 /** Byte-level builders that add metadata segments to real image files (for tests). */
+import { concat } from '../../src/bytes.js';
 import { crc32 } from '../../src/crc32.js';
 
 const enc = new TextEncoder();
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 const cat = (...parts: Uint8Array[]) => concat(parts);
 const be32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
 const le32 = (n: number) => Uint8Array.of(n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24);
