@@ -7,6 +7,7 @@ The shards hold the streams exactly as @starlight/core computed them (uint8 wher
 bit planes packed); nothing here recomputes a stream. See tools/data/README.md for the layout.
 """
 import argparse
+import collections
 import json
 import math
 import os
@@ -270,9 +271,19 @@ def train(args):
             return args.lr * (0.1 + 0.9 * frac / 0.05)
         return args.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, (frac - 0.05) / 0.95)))
 
+    # --balance: stego rows drawn with weight 1/sqrt(count of their variant), clean rows as they are,
+    # total stego mass unchanged (rare attacker variants are seen more often, clean share stays put).
+    draw = None
+    if args.balance:
+        variants = [r["variant"] for r in splits["train"][1]]
+        cnt = collections.Counter(v for v, y in zip(variants, y_st.tolist()) if y > 0.5)
+        w = torch.tensor([cnt[v] ** -0.5 if y > 0.5 else 0.0 for v, y in zip(variants, y_st.tolist())], dtype=torch.float64)
+        w = w * (float((y_st > 0.5).sum()) / float(w.sum()))
+        draw = torch.where(y_st > 0.5, w, torch.ones_like(w))
+
     epoch = 0
     while epoch < args.epochs:
-        perm = torch.randperm(n)
+        perm = torch.multinomial(draw, n, replacement=True) if draw is not None else torch.randperm(n)
         tot = 0.0
         te = time.time()
         done = False
@@ -392,6 +403,7 @@ def main():
     ap.add_argument("--triplet-weight", type=float, default=0.5)
     ap.add_argument("--target-fpr", type=float, default=0.0005)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--balance", action="store_true", help="draw stego rows 1/sqrt(variant count) (rare variants more often)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     train(args)
