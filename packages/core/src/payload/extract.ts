@@ -292,6 +292,13 @@ interface Plane extends BitPlane {
   count: number;
 }
 
+/**
+ * Reads of one channel alone are one more hypothesis per channel: they start E_ONE_CHANNEL below the
+ * interleaved layout (a prior one hundredth as likely), so chance text in three extra reads does not
+ * outrank a binary Starlight payload, while a real one-channel text still scores far above 8.
+ */
+const E_ONE_CHANNEL = 2;
+
 /** Prefix lengths (bytes) at which the spatial evidence is weighed. */
 const CHECKPOINTS = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 
@@ -322,13 +329,6 @@ function spatialEvidence(plane: Plane, cache: Map<string, number[]>, startByte: 
  * length and the flags are materialised from the full read on first access, so a clean image whose
  * LSBs never give a NUL (an opaque alpha plane, a white image) costs a 4 KiB read, not a 1 MiB one.
  */
-/**
- * Reads of one channel alone are one more hypothesis per channel: they start E_ONE_CHANNEL below the
- * interleaved layout (a prior one hundredth as likely), so chance text in three extra reads does not
- * outrank a binary Starlight payload, while a real one-channel text still scores far above 8.
- */
-const E_ONE_CHANNEL = 2;
-
 function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r: Resolved, out: PayloadCandidate[], where?: string, prior = 0): void {
   const extra = 6; // AI42 + " " around the window
   const limit = r.maxBytes + extra;
