@@ -49,7 +49,7 @@ class Preprocess(nn.Module):
 
 
 class Head(nn.Module):
-    def __init__(self, embed_dim=64, w=32):
+    def __init__(self, embed_dim=64, w=32, stats_len=STATS_LEN):
         super().__init__()
         self.maps = nn.Sequential(
             nn.Conv2d(MAP_CHANNELS, w, 3, stride=2, padding=1), nn.ReLU(),
@@ -60,7 +60,7 @@ class Head(nn.Module):
         self.meta = nn.Sequential(nn.Conv1d(1, 16, 8, stride=4), nn.ReLU(), nn.Conv1d(16, 16, 5, stride=2, padding=2), nn.ReLU())
         self.tail = nn.Sequential(nn.Conv1d(1, 16, 8, stride=4), nn.ReLU(), nn.Conv1d(16, 16, 5, stride=2, padding=2), nn.ReLU())
         self.palette = nn.Linear(768, 32)
-        fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + STATS_LEN + EVIDENCE_LEN
+        fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + stats_len + EVIDENCE_LEN
         self.trunk = nn.Sequential(nn.Linear(fused, 192), nn.ReLU(), nn.Linear(192, 128), nn.ReLU())
         self.stego = nn.Linear(128, 1)
         self.method = nn.Linear(128, 5)

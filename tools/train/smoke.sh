@@ -12,12 +12,27 @@ rm -rf "$work" && mkdir -p "$work"
 cd "$root"
 npx tsx tools/data/src/build.ts --out "$work/data" --clean 160 --stego 160 --seed 7 --covers "$work/no-debian-covers" --synthetic 0.3
 npx tsx tools/data/src/shards.ts "$work/data"
-"$py" tools/train/train.py --data "$work/data/shards" --out "$work/model" --epochs 1 --minutes 5 --batch 64
+# top-push pushes the highest clean logit down and the stego logits up (most those below it), and leaves lower clean logits alone
+"$py" - <<'PY'
+import sys, torch
+sys.path.insert(0, "tools/train")
+from train import top_push
+logit = torch.tensor([0.0, 5.0, 1.0, 3.0, 9.0], requires_grad=True)
+top_push(logit, torch.tensor([False, False, True, True, True]), k=1, margin=2.0).backward()
+g = logit.grad.tolist()
+assert g[0] == 0 and g[1] > 0 and g[2] < 0 and g[3] < 0 and g[3] < g[4] < 0, g  # a stego logit already clear gets a smaller push
+print("top_push ok:", g)
+PY
+"$py" tools/train/train.py --data "$work/data/shards" --out "$work/model" --epochs 1 --minutes 5 --batch 64 --triplet
+cp "$work/model/metrics.json" "$work/metrics.trained.json"
+"$py" tools/train/train.py --data "$work/data/shards" --out "$work/model" --eval-only  # re-freezes the same threshold from head.pt
 npx tsx tools/data/src/parity.ts "$work/data" "$work/model"
-"$py" - "$work/model/metrics.json" <<'PY'
+"$py" - "$work/model/metrics.json" "$work/metrics.trained.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
+t = json.load(open(sys.argv[2]))
 c = m["split_counts"]
 assert all(c[s]["clean"] > 0 and c[s]["stego"] > 0 for s in c), c
+assert m["test"]["threshold_logit"] == t["test"]["threshold_logit"] and m["test"]["detection"] == t["test"]["detection"], (m["test"], t["test"])
 print("smoke ok:", json.dumps({"counts": c, "test_detection": m["test"]["detection"], "test_fpr": m["test"]["fpr"]}))
 PY

@@ -137,6 +137,17 @@ def batch_hard_triplet(emb, y, margin=0.3):
     return F.relu(pos[valid] - neg[valid] + margin).mean()
 
 
+def top_push(logit, pos, k=2, margin=2.0):
+    """Top-push ranking loss: every stego logit should clear the batch's highest clean logits by a margin.
+
+    Detection is measured at a threshold frozen above all but ~1 in 2000 clean images, so what counts
+    is the clean TAIL, not the clean mean that cross-entropy mostly sees. The mean of the k highest
+    clean logits stands in for that tail; gradients push it down and the stego logits below it up.
+    """
+    tau = torch.topk(logit[~pos], min(k, int((~pos).sum()))).values.mean()
+    return F.softplus(tau + margin - logit[pos]).mean()
+
+
 def run_head(head, compact, idx):
     return head(*[c[idx] for c in compact])
 
@@ -192,11 +203,11 @@ def silhouette(emb, y, max_n=2000, seed=0):
     return float(np.mean(s)), float(np.mean(between) / max(1e-9, np.mean(within)))
 
 
-def evaluate(probs, mlog, blog, emb, y_stego, y_method, y_bit, rows, threshold):
-    pred = probs >= threshold
+def evaluate(logits, mlog, blog, emb, y_stego, y_method, y_bit, rows, cut, threshold):
+    pred = logits >= cut
     clean = y_stego == 0
     stego = y_stego == 1
-    res = {"threshold": threshold}
+    res = {"threshold": threshold, "threshold_logit": cut}
     res["fpr"] = rate(int((pred & clean).sum()), int(clean.sum()))
     res["detection"] = rate(int((pred & stego).sum()), int(stego.sum()))
     per = {}
@@ -244,7 +255,8 @@ def evaluate(probs, mlog, blog, emb, y_stego, y_method, y_bit, rows, threshold):
 
 def train(args):
     t0 = time.time()
-    splits = {s: load_split(args.data, s) for s in ("train", "val", "test")}
+    names = ("val", "test") if args.eval_only else ("train", "val", "test")
+    splits = {s: load_split(args.data, s) for s in names}
     print({s: len(v[1]) for s, v in splits.items()}, flush=True)
     compact = {}
     for s, (arr, _) in splits.items():
@@ -252,9 +264,16 @@ def train(args):
         compact[s] = compact_split(arr)
         print(f"preprocessed {s}: {compact[s][0].shape[0]} rows in {time.time() - t:.0f}s", flush=True)
     ys = {s: labels(arr) for s, (arr, _) in splits.items()}
+    if args.eval_only:
+        # Re-freeze the threshold and re-export a trained run (head.pt), keeping its training history.
+        head = Head(stats_len=splits["val"][0]["stats"].shape[1])
+        head.load_state_dict(torch.load(os.path.join(args.out, "head.pt")))
+        old = json.load(open(os.path.join(args.out, "metrics.json")))
+        args.triplet, args.top_push = old["triplet"], old.get("top_push", 0.0)
+        return finish(head, args, splits, compact, ys, old["history"], old["train_seconds"])
 
     torch.manual_seed(args.seed)
-    head = Head()
+    head = Head(stats_len=splits["val"][0]["stats"].shape[1])
     opt = torch.optim.AdamW(head.parameters(), lr=args.lr, weight_decay=1e-4)
     n = compact["train"][0].shape[0]
     y_st, y_m, y_b = ys["train"]
@@ -301,6 +320,8 @@ def train(args):
             sm = st > 0.5
             if sm.any():
                 loss = loss + F.cross_entropy(mlog[sm], y_m[idx][sm]) + 0.5 * F.cross_entropy(blog[sm], y_b[idx][sm])
+            if args.top_push and sm.any() and (~sm).any():
+                loss = loss + args.top_push * top_push(logit, sm, args.top_push_k, args.top_push_margin)
             if args.triplet:
                 yc = torch.where(sm, y_m[idx] + 1, torch.zeros_like(y_m[idx]))
                 loss = loss + args.triplet_weight * batch_hard_triplet(emb, yc)
@@ -312,38 +333,44 @@ def train(args):
         if b == 0 and done:
             break
         epoch += 1
-        vp = torch.sigmoid(predict(head, compact["val"])[0])
+        vl = predict(head, compact["val"])[0]
         vy = ys["val"][0]
-        det0 = float((vp[vy == 1] > vp[vy == 0].max()).float().mean()) if (vy == 0).any() else None
+        det0 = float((vl[vy == 1] > vl[vy == 0].max()).float().mean()) if (vy == 0).any() else None
         history.append({"epoch": epoch, "steps": step, "loss": tot / max(1, b), "val_detection_at_zero_val_fp": det0, "sec": round(time.time() - te, 1)})
         print(json.dumps(history[-1]), flush=True)
         if done:
             break
 
-    # Threshold on validation: the smallest that keeps the clean false-positive rate <= target.
+    return finish(head, args, splits, compact, ys, history, time.time() - t0)
+
+
+def finish(head, args, splits, compact, ys, history, train_seconds):
+    """Freeze the threshold on validation, measure validation and test, save, export."""
+    # The smallest threshold that keeps the validation clean false-positive rate <= target, chosen on
+    # LOGITS in float64: in float32 the sigmoid of a logit above ~17 is exactly 1, so thresholds near
+    # 1 cannot be told apart there. The spec stores its probability (float64), as the scanner compares.
     vlog = predict(head, compact["val"])
-    vprob = torch.sigmoid(vlog[0])
-    vclean = torch.sort(vprob[ys["val"][0] == 0], descending=True).values
+    vclean = torch.sort(vlog[0][ys["val"][0] == 0].double(), descending=True).values
     allowed = int(math.floor(args.target_fpr * len(vclean)))
-    thr = float(vclean[allowed].item()) if len(vclean) > allowed else 0.5
-    thr = float(np.nextafter(np.float32(thr), np.float32(2.0)))  # strictly above that clean score
-    thr = min(max(thr, 0.5), 0.999999)
+    cut = float(vclean[allowed].item()) if len(vclean) > allowed else 0.0
+    cut = min(max(float(np.nextafter(cut, np.inf)), 0.0), 30.0)  # strictly above that clean score
+    thr = 1.0 / (1.0 + math.exp(-cut))
     tlog = predict(head, compact["test"])
-    tprob = torch.sigmoid(tlog[0])
     metrics = {
         "split_counts": {s: {"clean": int((ys[s][0] == 0).sum()), "stego": int((ys[s][0] == 1).sum())} for s in ys},
         "triplet": bool(args.triplet),
+        "top_push": args.top_push,
         "history": history,
-        "val": evaluate(vprob, vlog[1], vlog[2], vlog[3], *ys["val"], splits["val"][1], thr),
-        "test": evaluate(tprob, tlog[1], tlog[2], tlog[3], *ys["test"], splits["test"][1], thr),
-        "train_seconds": time.time() - t0,
+        "val": evaluate(vlog[0].double(), vlog[1], vlog[2], vlog[3], *ys["val"], splits["val"][1], cut, thr),
+        "test": evaluate(tlog[0].double(), tlog[1], tlog[2], tlog[3], *ys["test"], splits["test"][1], cut, thr),
+        "train_seconds": train_seconds,
     }
     os.makedirs(args.out, exist_ok=True)
     torch.save(head.state_dict(), os.path.join(args.out, "head.pt"))
     with open(os.path.join(args.out, "metrics.json"), "w") as fh:
         json.dump(metrics, fh, indent=1)
     export(head, thr, args, splits["test"][0])
-    print(json.dumps({k: metrics["test"][k] for k in ("threshold", "fpr", "detection", "method_accuracy_on_detected", "bit_order_accuracy", "embedding")}), flush=True)
+    print(json.dumps({k: metrics["test"][k] for k in ("threshold", "threshold_logit", "fpr", "detection", "method_accuracy_on_detected", "bit_order_accuracy", "embedding")}), flush=True)
     return metrics
 
 
@@ -403,6 +430,10 @@ def main():
     ap.add_argument("--triplet-weight", type=float, default=0.5)
     ap.add_argument("--target-fpr", type=float, default=0.0005)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--top-push", type=float, default=0.0, help="weight of the top-push ranking loss (0: off)")
+    ap.add_argument("--top-push-k", type=int, default=2)
+    ap.add_argument("--top-push-margin", type=float, default=2.0)
+    ap.add_argument("--eval-only", action="store_true", help="re-freeze the threshold, measure and export the run in --out (head.pt)")
     ap.add_argument("--balance", action="store_true", help="draw stego rows 1/sqrt(variant count) (rare variants more often)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
