@@ -264,16 +264,17 @@ def train(args):
         compact[s] = compact_split(arr)
         print(f"preprocessed {s}: {compact[s][0].shape[0]} rows in {time.time() - t:.0f}s", flush=True)
     ys = {s: labels(arr) for s, (arr, _) in splits.items()}
+    stats_len = splits["val"][0]["stats"].shape[1]  # the head is sized from the shards' stats width
     if args.eval_only:
         # Re-freeze the threshold and re-export a trained run (head.pt), keeping its training history.
-        head = Head(stats_len=splits["val"][0]["stats"].shape[1])
+        head = Head(stats_len=stats_len)
         head.load_state_dict(torch.load(os.path.join(args.out, "head.pt")))
         old = json.load(open(os.path.join(args.out, "metrics.json")))
         args.triplet, args.top_push = old["triplet"], old.get("top_push", 0.0)
         return finish(head, args, splits, compact, ys, old["history"], old["train_seconds"])
 
     torch.manual_seed(args.seed)
-    head = Head(stats_len=splits["val"][0]["stats"].shape[1])
+    head = Head(stats_len=stats_len)
     opt = torch.optim.AdamW(head.parameters(), lr=args.lr, weight_decay=1e-4)
     n = compact["train"][0].shape[0]
     y_st, y_m, y_b = ys["train"]
