@@ -13,7 +13,10 @@ const cat = (...parts: Uint8Array[]) => concat(parts);
 const IMAGES = join(process.cwd(), '../../../shared/fixtures/starlight-v4/images');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(IMAGES, name)));
 const SECRET = 'meet me at the old lighthouse at midnight, bring the key';
-const XMP = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmp:CreatorTool="GIMP 2.10"><dc:description><rdf:Alt><rdf:li xml:lang="x-default">${SECRET.replace('&', '&amp;')}</rdf:li></rdf:Alt></dc:description></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+const XMP = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmp:CreatorTool="GIMP 2.10"><dc:description><rdf:Alt><rdf:li xml:lang="x-default">${SECRET.replace(
+  '&',
+  '&amp;'
+)}</rdf:li></rdf:Alt></dc:description></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
 
 describe('metadata text fields', () => {
   const png = fixture('clean-0004.png');
@@ -25,7 +28,7 @@ describe('metadata text fields', () => {
       pngChunk('tEXt', cat(enc.encode('Comment\0'), enc.encode(SECRET))),
       pngChunk('zTXt', cat(enc.encode('Description\0\0'), deflateSync(enc.encode(SECRET + ' (z)')))),
       pngChunk('iTXt', cat(enc.encode('Title\0\x01\0en\0Titel\0'), deflateSync(enc.encode('Ünïcode ' + SECRET)))),
-      pngChunk('iTXt', cat(enc.encode('Author\0\0\0\0\0'), enc.encode('Jane'))),
+      pngChunk('iTXt', cat(enc.encode('Author\0\0\0\0\0'), enc.encode('Jane')))
     );
     const info = readContainer(file);
     expect(info.text.map((t) => [t.kind, t.key, new TextDecoder().decode(t.value)])).toEqual([
@@ -73,6 +76,65 @@ describe('metadata text fields', () => {
     expect(report.skipped.find((s) => s.method === 'exif')).toBeUndefined();
   });
 
+  describe('encoded and binary data in a text field', () => {
+    // Deterministic pseudo-random bytes (what ciphertext or a compressed archive looks like).
+    const noise = (n: number, seed = 7) => Uint8Array.from({ length: n }, (_, i) => (Math.imul(i + seed, 2654435761) >>> 13) & 255);
+    const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    const wrap = (s: string, n: number) => s.replace(new RegExp(`(.{${n}})(?=.)`, 'g'), '$1\n');
+    const exifOf = async (file: Uint8Array) => (await extractPayload(file, { method: 'exif' })).candidates.filter((c) => c.field !== undefined);
+    const comment = (value: Uint8Array | string, key = 'Comment') => pngWith(png, pngChunk('tEXt', cat(enc.encode(`${key}\0`), typeof value === 'string' ? enc.encode(value) : value)));
+
+    it('base64 (wrapped or URL-safe) and hex of a message are decoded, reported with the encoding and found', async () => {
+      for (const [value, encoding] of [
+        [b64(enc.encode(SECRET)), 'base64'],
+        [wrap(b64(enc.encode(SECRET + ' ' + SECRET)), 76), 'base64'],
+        [b64(enc.encode(SECRET)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''), 'base64'],
+        [`id=${hex(enc.encode(SECRET)).toUpperCase()};`, 'hex'],
+      ] as const) {
+        const [c] = await exifOf(comment(value));
+        expect(c!.field).toBe(`png:tEXt Comment (${encoding})`);
+        expect(c!.text).toMatch(/^meet me at the old lighthouse/);
+        expect(c!.evidence).toBeGreaterThanOrEqual(8);
+      }
+    });
+
+    it('random bytes: found from about 96 bytes encoded or raw, not as a digest or an id', async () => {
+      const [long] = await exifOf(comment(b64(noise(120))));
+      expect(long!.bytes).toEqual(noise(120));
+      expect(long!.text).toBeNull();
+      expect(long!.evidence).toBeGreaterThanOrEqual(8);
+      const [raw] = await exifOf(jpegWith(jpeg, [0xfe, noise(200)]));
+      expect(raw!.evidence).toBeGreaterThanOrEqual(8);
+      expect(raw!.field).toBe('jpeg:COM');
+      for (const small of [hex(noise(64)), b64(noise(32)), `xmp.did:${hex(noise(16))}`]) expect((await exifOf(comment(small)))[0]!.evidence).toBeLessThan(8);
+      const [zip] = await exifOf(comment(b64(cat(Uint8Array.of(0x50, 0x4b, 0x03, 0x04), noise(60)))));
+      expect(zip!.reasons.join(' ')).toContain('a zip file');
+      expect(zip!.evidence).toBeGreaterThanOrEqual(8);
+    });
+
+    it('legitimate encodings stay below the found level: thumbnails, raw profiles, Latin-1 text, words and paths', async () => {
+      const thumb = cat(Uint8Array.of(0xff, 0xd8, 0xff, 0xe0), noise(400));
+      const exif = cat(enc.encode('Exif\0\0MM\0*'), noise(300));
+      const rawProfile = `\nexif\n${String(exif.length).padStart(8)}\n${wrap(hex(exif), 72)}\n`;
+      const files = [
+        webpWith(fixture('clean-0000.webp'), enc.encode(XMP.replace('<dc:description>', `<xmpGImg:image>${wrap(b64(thumb), 76)}</xmpGImg:image><dc:description>`))),
+        comment(rawProfile, 'Raw profile type exif'),
+        comment(Uint8Array.from([...enc.encode('Copyright '), 0xa9, ...enc.encode(' 2024 Jos'), 0xe9, ...enc.encode(' M. Garc'), 0xed, 0x61])),
+        comment('/usr/share/icons/hicolor/scalable/apps/org.gnome.SomethingVeryLongApplicationName/preferences-desktop-wallpaper'),
+        comment('AVeryLongCamelCaseIdentifierThatKeepsGoingForAWhileWithoutAnySpacesInItAtAllReally'),
+      ];
+      for (const file of files) {
+        const fields = await exifOf(file);
+        expect(fields.length).toBeGreaterThan(0);
+        for (const c of fields) {
+          expect(c.evidence).toBeLessThanOrEqual(7);
+          expect(c.field).not.toMatch(/\((base64|hex)\)$/);
+        }
+      }
+    });
+  });
+
   it('the detector sees metadata descriptors: none without text, the longest value described with it', async () => {
     const plain = await decodeImage(png);
     const withText = pngWith(png, pngChunk('tEXt', cat(enc.encode('Comment\0'), enc.encode(SECRET))));
@@ -94,9 +156,23 @@ describe('weighted-stego LSB rate estimates', () => {
     const h = 128;
     const rgb = new Uint8Array(w * h * 3);
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) rgb[(y * w + x) * 3 + c] = Math.round(60 + 50 * Math.sin(x / 9 + c) + 40 * Math.cos(y / 13));
-    const base = { format: 'png', pillowFormat: 'PNG', width: w, height: h, mode: 'RGB', exif: new Uint8Array(0), text: [], end: 0, lossy: false, frames: 1, alpha: null, indices: null, palette: null } as const;
+    const base = {
+      format: 'png',
+      pillowFormat: 'PNG',
+      width: w,
+      height: h,
+      mode: 'RGB',
+      exif: new Uint8Array(0),
+      text: [],
+      end: 0,
+      lossy: false,
+      frames: 1,
+      alpha: null,
+      indices: null,
+      palette: null,
+    } as const;
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const stego = rgb.map((v) => (rand() < 1 ? (v & 0xfe) | (rand() < 0.5 ? 1 : 0) : v));
     const stats = (px: Uint8Array) => computeExtraInputs({ ...base, rgb: px }, new Uint8Array(0), { found: null, candidates: [], skipped: [] }).stats;
     const c = stats(rgb);

@@ -46,6 +46,16 @@
  * the text evidence of (1) (so ~12 characters of real text are "found"), or, for a binary
  * comment, 2 + min(3, effective length / 50).
  *
+ * Metadata text fields (PNG text chunks, JPEG COM, XMP values, GIF comments): visible text is
+ * capped at 7 (whether a description hides a message is intent, not chance). Encoded data is not
+ * capped (extract.ts: blobEvidence): the longest base64 or hex run of a value is decoded, and a
+ * structure legitimate writers encode (a JPEG/PNG thumbnail, EXIF/TIFF, IPTC, 8BIM, ICC, XMP) scores
+ * nothing; decoded text scores 3 + its text evidence; other bytes, and binary bytes written raw into
+ * a text field, 2 + effective length / 16 (+3 for a file signature), so ids and digests (up to 64
+ * bytes) stay below 8 and ~96 bytes of non-repetitive unknown data reach it. Over 26,315 real files
+ * from Debian packages and ../shared (11,329 with metadata text) and the 26,000 clean dataset files
+ * with generated real-world metadata, no value was reported as encoded data and none reached 8.
+ *
  * Measured (packages/core/test/payload.test.ts, packages/embed/test/clean-fp.test.ts): the 351
  * real clean images peak at E = 0.92; over 10,000 clean images (those, variants of them re-encoded
  * in every format with real-world metadata, and synthetic noise, gradients, checkers, dithered

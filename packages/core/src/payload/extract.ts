@@ -3,6 +3,7 @@ import { StarlightError } from '../errors.js';
 import type { ContainerInfo, DecodedImage } from '../image.js';
 import { confidenceOf, E_AI42, E_BAD_CHAR, E_TERMINATOR, E_TEXT_PER_BYTE } from './confidence.js';
 import { xmpValues } from '../metadata.js';
+import { binaryShare, longestEncodedRun, metadataStructureOf } from './blob.js';
 import { findUserComment, splitCharacterCode, type CommentEncoding } from './exif.js';
 import { readLsbBytes, reverseBits, type LsbRead } from './lsb.js';
 import { spatialCodeLengths, textCodeLengths, type BitPlane } from './spatial.js';
@@ -90,11 +91,7 @@ export async function extractPayload(input: Uint8Array | DecodedImage, options: 
  * Synchronous extraction from a decoded image. `bytes` (the original file) is needed for eoi;
  * without it eoi is skipped. A ContainerInfo without pixels works for exif and eoi.
  */
-export function extractPayloadFromImage(
-  image: DecodedImage | ContainerInfo,
-  bytes?: Uint8Array,
-  options: ExtractPayloadOptions = {},
-): PayloadReport {
+export function extractPayloadFromImage(image: DecodedImage | ContainerInfo, bytes?: Uint8Array, options: ExtractPayloadOptions = {}): PayloadReport {
   const r = resolve(options);
   if (bytes !== undefined && !isUint8Array(bytes)) throw new StarlightError('E_INVALID_ARGUMENT', 'bytes must be a Uint8Array');
   return extractResolved(checkImage(image), bytes, r);
@@ -147,13 +144,7 @@ function compare(a: PayloadCandidate, b: PayloadCandidate): number {
 }
 
 /** Returns a reason when the method could not be tried at all. */
-function tryMethod(
-  method: PayloadMethod,
-  img: ContainerInfo & Partial<DecodedImage>,
-  bytes: Uint8Array | undefined,
-  r: Resolved,
-  out: PayloadCandidate[],
-): string | null {
+function tryMethod(method: PayloadMethod, img: ContainerInfo & Partial<DecodedImage>, bytes: Uint8Array | undefined, r: Resolved, out: PayloadCandidate[]): string | null {
   const n = img.width * img.height;
   // JPEG and lossy WebP pixels carry compression noise: LSB payloads do not survive in them.
   const lossy = img.format === 'jpeg' || (img as { lossy?: boolean }).lossy === true;
@@ -314,7 +305,11 @@ function spatialEvidence(plane: Plane, cache: Map<string, number[]>, startByte: 
   const key = `${startByte}:${n}`;
   let bits = cache.get(key);
   if (bits === undefined) {
-    bits = spatialCodeLengths(plane, startByte * 8, ends.map((e) => (startByte + e) * 8));
+    bits = spatialCodeLengths(
+      plane,
+      startByte * 8,
+      ends.map((e) => (startByte + e) * 8)
+    );
     cache.set(key, bits);
   }
   const text = textCodeLengths(msg, ends);
@@ -378,15 +373,19 @@ function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r:
 
     if (complete) {
       const text = win.scan.printable && (win.scan.textBytes === headMsg.body.length || isPrintableUtf8(headMsg.body)) ? decodeUtf8(headMsg.body) : null;
-      out.push(finish({ method, bitOrder: order, bytes: headMsg.body, text, evidence, truncated: headMsg.truncated, terminated: head.terminated, marker, reasons: reasonsFor(head, headMsg.body, text) }));
+      out.push(
+        finish({ method, bitOrder: order, bytes: headMsg.body, text, evidence, truncated: headMsg.truncated, terminated: head.terminated, marker, reasons: reasonsFor(head, headMsg.body, text) })
+      );
     } else {
-      out.push(lazyCandidate(method, order, evidence, marker, () => {
-        const read = fullRead();
-        const raw = order === 'msb-first' ? read.bytes : reverseBits(read.bytes);
-        const { body, truncated } = message(read, raw);
-        const text = isPrintableUtf8(body) ? decodeUtf8(body) : null;
-        return { bytes: body, text, truncated, terminated: read.terminated, reasons: reasonsFor(read, body, text) };
-      }));
+      out.push(
+        lazyCandidate(method, order, evidence, marker, () => {
+          const read = fullRead();
+          const raw = order === 'msb-first' ? read.bytes : reverseBits(read.bytes);
+          const { body, truncated } = message(read, raw);
+          const text = isPrintableUtf8(body) ? decodeUtf8(body) : null;
+          return { bytes: body, text, truncated, terminated: read.terminated, reasons: reasonsFor(read, body, text) };
+        })
+      );
     }
 
     // A text message without its terminator runs on into the cover's own LSBs: offer the text prefix
@@ -410,7 +409,7 @@ function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r:
             terminated: false,
             marker,
             reasons: [...(where ? [where] : []), ...(marker ? ['AI42 marker'] : []), `printable UTF-8 text (${p} bytes) followed by non-text: unterminated message`],
-          }),
+          })
         );
       }
     }
@@ -514,10 +513,51 @@ function exifCandidate(img: ContainerInfo, r: Resolved, out: PayloadCandidate[])
  * visible to anyone who looks, so whether it hides a message is a question of intent that the
  * chance model cannot answer (a long legitimate description is as "unlikely by chance" as a hidden
  * one). The detector weighs these fields with everything else; extraction lists them.
+ * Encoded or binary data in a text field is another matter (see blobEvidence): it is not capped.
  */
 export const METADATA_MAX_EVIDENCE = 7;
 
-/** One candidate per metadata text field (for XMP, its most text-like value). Returns how many were added. */
+/** Evidence that a base64/hex run or a binary value of a text field hides data (see confidence.ts, "metadata blobs"). */
+export const E_ENCODED_TEXT = 3;
+export const E_BLOB_BASE = 2;
+export const BLOB_BYTES_PER_E = 16;
+const E_FILE_SIGNATURE = 3;
+
+interface Blob {
+  bytes: Uint8Array;
+  text: string | null;
+  evidence: number;
+  encoding: 'base64' | 'hex' | null;
+  what: string;
+}
+
+/**
+ * What a metadata value may hide beyond its visible text: its longest base64 or hex run decoded, or
+ * (for a value that is not text) its own bytes. Structures legitimate writers encode into text
+ * (thumbnails, EXIF/IPTC/ICC/XMP profiles) score nothing. Decoded text is a message someone chose
+ * to encode: E_ENCODED_TEXT + its text evidence. Other bytes: E_BLOB_BASE + effective length /
+ * BLOB_BYTES_PER_E, so a digest or an id (up to 64 bytes: SHA-512) stays below "found" and ~96+
+ * bytes of non-repetitive unknown data reach it; a file signature (zip, pdf, …) adds 3.
+ */
+function blobEvidence(v: Uint8Array, isText: boolean): Blob | null {
+  let raw = v;
+  let encoding: Blob['encoding'] = null;
+  if (isText) {
+    const run = longestEncodedRun(v);
+    if (!run) return null;
+    raw = run.decoded;
+    encoding = run.encoding;
+  } else if (binaryShare(v) < 0.05) return null; // Latin-1 text, or a stray control byte
+  const structure = metadataStructureOf(raw);
+  if (structure) return null;
+  const t = isText ? textEvidence(raw) : null;
+  if (t && t.text !== null && t.e > 0) return { bytes: raw, text: t.text, evidence: E_ENCODED_TEXT + t.e, encoding, what: `${encoding} of ${raw.length} bytes of text` };
+  const sig = signatureOf(raw);
+  const evidence = E_BLOB_BASE + effectiveLength(raw) / BLOB_BYTES_PER_E + (sig ? E_FILE_SIGNATURE : 0);
+  return { bytes: raw, text: null, evidence, encoding, what: `${encoding ? `${encoding} of ` : ''}${raw.length} bytes of binary data${sig ? ` (a ${sig} file)` : ''}` };
+}
+
+/** One candidate per metadata text field (for XMP, its most telling value). Returns how many were added. */
 function metadataCandidates(img: ContainerInfo, r: Resolved, out: PayloadCandidate[]): number {
   let added = 0;
   for (const f of img.text ?? []) {
@@ -529,21 +569,26 @@ function metadataCandidates(img: ContainerInfo, r: Resolved, out: PayloadCandida
     for (const v of values) {
       if (isBlank(v.bytes)) continue;
       const scan = textEvidence(v.bytes);
-      // The value kept is the one with the most evidence before the cap (a hidden text, not the tool name).
-      const evidence = scan.text !== null ? scan.e : 2 + Math.min(3, effectiveLength(v.bytes) / 50);
+      // Visible text is capped (intent, not chance); the value kept is the one with the most evidence (a hidden text, not the tool name).
+      const plain = Math.min(METADATA_MAX_EVIDENCE, scan.text !== null ? scan.e : 2 + Math.min(3, effectiveLength(v.bytes) / 50));
+      const blob = blobEvidence(v.bytes, scan.text !== null);
+      const evidence = Math.max(plain, blob?.evidence ?? -Infinity);
       if (best && best.evidence >= evidence) continue;
-      let bytes = v.bytes;
-      let text = scan.text;
+      const decoded = blob !== null && blob.evidence > plain;
+      let bytes = decoded ? blob.bytes : v.bytes;
+      let text = decoded ? blob.text : scan.text;
       const truncated = bytes.length > r.maxBytes;
       if (truncated) {
         bytes = bytes.subarray(0, r.maxBytes);
         text = null;
       }
-      const reasons = [`${v.field} (${v.bytes.length} bytes, ${scan.text !== null ? 'printable text' : 'binary'})`, 'metadata text: listed, never "found" by extraction alone'];
-      best = { method: 'exif', bitOrder: null, bytes, text, evidence, truncated, terminated: false, marker: null, reasons, field: v.field };
+      const reasons = [`${v.field} (${v.bytes.length} bytes, ${scan.text !== null ? 'printable text' : 'binary'})`];
+      reasons.push(decoded ? `holds ${blob.what}` : 'metadata text: listed, never "found" by extraction alone');
+      const field = decoded && blob.encoding ? `${v.field} (${blob.encoding})` : v.field;
+      best = { method: 'exif', bitOrder: null, bytes, text, evidence, truncated, terminated: false, marker: null, reasons, field };
     }
     if (best) {
-      out.push(finish({ ...best, evidence: Math.min(METADATA_MAX_EVIDENCE, best.evidence) }));
+      out.push(finish(best));
       added++;
     }
   }
