@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { computeExtraInputs, decodeImage, extractPayload, extractPayloadFromImage, readContainer, STATS_LEN } from '../src/index.js';
+import { computeExtraInputs, decodeImage, extractPayload, extractPayloadFromImage, readContainer, STATS_LEN, type DecodedImage } from '../src/index.js';
+import { PATH_SCALES_PIXEL, PATH_SCALES_RGB } from '../src/features/index.js';
 import { concat } from '../src/bytes.js';
 import { gifWith, jpegWith, pngChunk, pngWith, webpWith } from './helpers/containers.js';
 import { MAX_VALUE, xmpValues } from '../src/metadata.js';
@@ -150,36 +151,61 @@ describe('metadata text fields', () => {
   });
 });
 
-describe('weighted-stego LSB rate estimates', () => {
-  it('are near 0 on a smooth cover and near the rate after LSB replacement of every pixel at random', async () => {
-    const w = 128;
-    const h = 128;
-    const rgb = new Uint8Array(w * h * 3);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) rgb[(y * w + x) * 3 + c] = Math.round(60 + 50 * Math.sin(x / 9 + c) + 40 * Math.cos(y / 13));
-    const base = {
-      format: 'png',
-      pillowFormat: 'PNG',
-      width: w,
-      height: h,
-      mode: 'RGB',
-      exif: new Uint8Array(0),
-      text: [],
-      end: 0,
-      lossy: false,
-      frames: 1,
-      alpha: null,
-      indices: null,
-      palette: null,
-    } as const;
-    let seed = 7;
-    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
-    const stego = rgb.map((v) => (rand() < 1 ? (v & 0xfe) | (rand() < 0.5 ? 1 : 0) : v));
-    const stats = (px: Uint8Array) => computeExtraInputs({ ...base, rgb: px }, new Uint8Array(0), { found: null, candidates: [], skipped: [] }).stats;
+describe('weighted-stego LSB statistics', () => {
+  const w = 128;
+  const h = 128;
+  const rgb = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) rgb[(y * w + x) * 3 + c] = Math.round(60 + 50 * Math.sin(x / 9 + c) + 40 * Math.cos(y / 13));
+  const base = {
+    format: 'png',
+    pillowFormat: 'PNG',
+    width: w,
+    height: h,
+    mode: 'RGB',
+    exif: new Uint8Array(0),
+    text: [],
+    end: 0,
+    lossy: false,
+    frames: 1,
+    alpha: null,
+    indices: null,
+    palette: null,
+  } as const;
+  const random = (seed: number) => () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const stats = (px: Uint8Array, extra: Partial<DecodedImage> = {}) =>
+    computeExtraInputs({ ...base, rgb: px, ...extra } as DecodedImage, new Uint8Array(0), { found: null, candidates: [], skipped: [] }).stats;
+  /** LSB replacement with random bits of the values i (of the path's order) for which pick(i) holds. */
+  const replace = (v: Uint8Array, pick: (i: number) => boolean, seed = 7) => {
+    const rand = random(seed);
+    return v.map((x, i) => (pick(i) ? (x & 0xfe) | (rand() < 0.5 ? 1 : 0) : x));
+  };
+  const RGB_PATH = 82;
+  const ONE_CHANNEL = RGB_PATH + PATH_SCALES_RGB.length;
+  const PALETTE = ONE_CHANNEL + PATH_SCALES_PIXEL.length;
+
+  it('rate estimates are near 0 on a smooth cover and near the rate after LSB replacement of every pixel at random', () => {
     const c = stats(rgb);
-    const s = stats(stego);
+    const s = stats(replace(rgb, () => true));
     for (let k = 76; k < 79; k++) {
       expect(Math.abs(c[k]!)).toBeLessThan(0.1);
       expect(s[k]!).toBeGreaterThan(0.8);
     }
+  });
+
+  it('the sequential path sees 16 random bytes at pixel (0,0), where the whole-image estimates cannot', () => {
+    expect(STATS_LEN).toBe(PALETTE + PATH_SCALES_PIXEL.length);
+    const c = stats(rgb);
+    const s = stats(replace(rgb, (i) => i < 128)); // 128 bits: the first 43 pixels, all in row 0
+    // sign(z) log1p(|z|) / 4: a cover that is not flat leaves z of 1-2, the payload 4-6 at 48 and 192 values
+    for (const k of [RGB_PATH, RGB_PATH + 1]) expect(s[k]! - c[k]!).toBeGreaterThan(0.15);
+    expect(Math.abs(s[76]! - c[76]!)).toBeLessThan(0.05);
+    // one channel alone (every third value), then palette indices of a P image
+    const oneChannel = stats(replace(rgb, (i) => i % 3 === 1 && i < 3 * 256));
+    expect(oneChannel[ONE_CHANNEL + 2]! - c[ONE_CHANNEL + 2]!).toBeGreaterThan(0.15);
+    expect(oneChannel[ONE_CHANNEL + 2]! - c[ONE_CHANNEL + 2]!).toBeGreaterThan(oneChannel[RGB_PATH + 2]! - c[RGB_PATH + 2]!);
+    const indices = Uint8Array.from({ length: w * h }, (_, i) => 2 * (((i % w) >> 4) + 4 * ((i / w / 32) | 0)));
+    const p = { mode: 'P', palette: new Uint8Array(768), indices } as const;
+    expect(stats(rgb, p)[PALETTE + 2]!).toBeCloseTo(0);
+    expect(stats(rgb, { ...p, indices: replace(indices, (i) => i < 256) })[PALETTE + 2]!).toBeGreaterThan(0.5);
   });
 });

@@ -11,7 +11,7 @@ import { effectiveLength } from '../payload/text.js';
  */
 export const HEAD_BITS = 4096;
 export const TAIL_BYTES = 1024;
-export const STATS_LEN = 82;
+export const STATS_LEN = 97;
 export const EVIDENCE_LEN = 14;
 
 export const EXTRA_SHAPES = {
@@ -159,6 +159,91 @@ function wsEstimates(rgb: Uint8Array, w: number, h: number, out: Float32Array, a
     out[at + c] = den ? Math.max(-1, Math.min(2, (2 * num) / den)) : 0;
     out[at + 3 + c] = denPre ? Math.max(-1, Math.min(2, (2 * numPre) / denPre)) : 0;
   }
+}
+
+/** Prefix lengths (values read along the path) at which the sequential-path statistics are taken. */
+export const PATH_SCALES_RGB = [48, 192, 768, 3072, 12288] as const;
+export const PATH_SCALES_PIXEL = [16, 64, 256, 1024, 4096] as const;
+export const PATH_FEATURES = PATH_SCALES_RGB.length + 2 * PATH_SCALES_PIXEL.length;
+/** Residuals larger than this are edges and texture, not a flipped LSB: left out. */
+const PATH_RESIDUAL_LIMIT = 1.5;
+
+/**
+ * Weighted-stego evidence along the path sequential embedders write, from pixel (0,0) in raster
+ * order over `chans` of a plane with `per` values per pixel, as a t-statistic at each prefix length
+ * in `scales`. Each value's residual e = s - pred against the mean of its neighbours (those that
+ * exist: row 0 is where short payloads lie), signed as WS does (s odd: s - pred, else pred - s),
+ * kept when |e| <= 1.5 and weighted 1 / (5 + neighbour variance). LSB replacement makes e about +1
+ * where the cover is flat; a cover leaves e = 0 there and signs at random elsewhere. Written as
+ * sign(z) log1p(|z|) / 4 (z grows with the square root of the length for a real payload).
+ */
+function pathStats(v: Uint8Array, w: number, h: number, per: number, chans: readonly number[], scales: readonly number[], out: Float32Array, at: number): void {
+  const row = w * per;
+  const zs: number[] = [];
+  let t = 0;
+  let vv = 0;
+  let count = 0;
+  let k = 0;
+  const last = Math.min(w * h * chans.length, scales[scales.length - 1]!);
+  for (let p = 0, x = 0, y = 0; count < last; p++) {
+    for (const c of chans) {
+      const j = p * per + c;
+      const a = x > 0 ? v[j - per]! : -1;
+      const b = x < w - 1 ? v[j + per]! : -1;
+      const u = y > 0 ? v[j - row]! : -1;
+      const d = y < h - 1 ? v[j + row]! : -1;
+      let sum = 0;
+      let sq = 0;
+      let n = 0;
+      for (const q of [a, b, u, d]) {
+        if (q < 0) continue;
+        sum += q;
+        sq += q * q;
+        n++;
+      }
+      if (n >= 2) {
+        const pred = sum / n;
+        const s = v[j]!;
+        const e = s & 1 ? s - pred : pred - s;
+        if (Math.abs(e) <= PATH_RESIDUAL_LIMIT) {
+          const wt = 1 / (5 + sq / n - pred * pred);
+          t += wt * e;
+          vv += wt * wt * e * e;
+        }
+      }
+      if (++count === scales[k] || count === last) {
+        const z = t / Math.sqrt(vv + 0.04);
+        while (k < scales.length && (count >= scales[k]! || count === last)) zs[k++] = z;
+      }
+      if (count === last) break;
+    }
+    if (++x === w) {
+      x = 0;
+      y++;
+    }
+  }
+  for (let i = 0; i < scales.length; i++) {
+    const z = zs[i] ?? 0;
+    out[at + i] = (Math.sign(z) * Math.log1p(Math.abs(z))) / 4;
+  }
+}
+
+/**
+ * The sequential-path statistics (PATH_FEATURES values): R,G,B interleaved (lsb.rgb, stepic-style
+ * tools) at PATH_SCALES_RGB, then at PATH_SCALES_PIXEL the largest over R, G and B read alone
+ * (one-channel tools), and the palette indices (P images only; else 0).
+ */
+function sequentialPathStats(img: DecodedImage, out: Float32Array, at: number): void {
+  const { width: w, height: h } = img;
+  pathStats(img.rgb, w, h, 3, [0, 1, 2], PATH_SCALES_RGB, out, at);
+  at += PATH_SCALES_RGB.length;
+  const one = new Float32Array(PATH_SCALES_PIXEL.length);
+  for (let c = 0; c < 3; c++) {
+    pathStats(img.rgb, w, h, 3, [c], PATH_SCALES_PIXEL, one, 0);
+    for (let i = 0; i < one.length; i++) out[at + i] = c === 0 ? one[i]! : Math.max(out[at + i]!, one[i]!);
+  }
+  at += PATH_SCALES_PIXEL.length;
+  if (img.mode === 'P' && img.indices) pathStats(img.indices, w, h, 1, [0], PATH_SCALES_PIXEL, out, at);
 }
 
 export const METADATA_FEATURES = 12;
@@ -320,5 +405,7 @@ export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report:
   metadataStats(img, stats, at); // 64..75
   at += METADATA_FEATURES;
   wsEstimates(img.rgb, w, h, stats, at); // 76..81
+  at += 6;
+  sequentialPathStats(img, stats, at); // 82..96
   return { bits, tail, stats, evidence: computeEvidence(report) };
 }
