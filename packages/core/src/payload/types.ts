@@ -19,7 +19,7 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
  * (two independent 10,000-image corpora; the highest evidence on a clean image was 2.6 of the 8 needed).
  * Re-run with the per-channel lsb.rgb reads and metadata-text candidates (packages/embed clean-fp
  * test, STARLIGHT_CLEAN_FP_IMAGES=10000): 0 of 10,000; highest evidence 2.17 outside metadata text,
- * whose candidates are capped at METADATA_MAX_EVIDENCE = 7.
+ * whose visible-text candidates are capped at METADATA_MAX_EVIDENCE = 7 (encoded blobs are not: see blobEvidence).
  */
 export const PAYLOAD_FOUND_CONFIDENCE = 0.99;
 

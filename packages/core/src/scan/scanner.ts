@@ -261,8 +261,8 @@ function argmax(v: ArrayLike<number>): number {
 /**
  * The payload of a stego verdict: a found-level candidate of the detector's method (its bit order
  * first), else any found-level candidate (the detector may name a method the payload does not use),
- * else, when the detector names exif, the most text-like metadata field (metadata candidates stay
- * below the found level by design: see METADATA_MAX_EVIDENCE).
+ * else, when the detector names exif, the best metadata field (visible metadata text stays below the
+ * found level by design: see METADATA_MAX_EVIDENCE).
  */
 function choosePayload(report: PayloadReport, method: PayloadMethod | null, bitOrder: BitOrder | null): ScanPayload | null {
   const found = report.candidates.filter((c) => c.confidence >= PAYLOAD_FOUND_CONFIDENCE);
