@@ -91,7 +91,11 @@ export async function extractPayload(input: Uint8Array | DecodedImage, options: 
  * Synchronous extraction from a decoded image. `bytes` (the original file) is needed for eoi;
  * without it eoi is skipped. A ContainerInfo without pixels works for exif and eoi.
  */
-export function extractPayloadFromImage(image: DecodedImage | ContainerInfo, bytes?: Uint8Array, options: ExtractPayloadOptions = {}): PayloadReport {
+export function extractPayloadFromImage(
+  image: DecodedImage | ContainerInfo,
+  bytes?: Uint8Array,
+  options: ExtractPayloadOptions = {},
+): PayloadReport {
   const r = resolve(options);
   if (bytes !== undefined && !isUint8Array(bytes)) throw new StarlightError('E_INVALID_ARGUMENT', 'bytes must be a Uint8Array');
   return extractResolved(checkImage(image), bytes, r);
@@ -144,7 +148,13 @@ function compare(a: PayloadCandidate, b: PayloadCandidate): number {
 }
 
 /** Returns a reason when the method could not be tried at all. */
-function tryMethod(method: PayloadMethod, img: ContainerInfo & Partial<DecodedImage>, bytes: Uint8Array | undefined, r: Resolved, out: PayloadCandidate[]): string | null {
+function tryMethod(
+  method: PayloadMethod,
+  img: ContainerInfo & Partial<DecodedImage>,
+  bytes: Uint8Array | undefined,
+  r: Resolved,
+  out: PayloadCandidate[],
+): string | null {
   const n = img.width * img.height;
   // JPEG and lossy WebP pixels carry compression noise: LSB payloads do not survive in them.
   const lossy = img.format === 'jpeg' || (img as { lossy?: boolean }).lossy === true;
@@ -305,11 +315,7 @@ function spatialEvidence(plane: Plane, cache: Map<string, number[]>, startByte: 
   const key = `${startByte}:${n}`;
   let bits = cache.get(key);
   if (bits === undefined) {
-    bits = spatialCodeLengths(
-      plane,
-      startByte * 8,
-      ends.map((e) => (startByte + e) * 8)
-    );
+    bits = spatialCodeLengths(plane, startByte * 8, ends.map((e) => (startByte + e) * 8));
     cache.set(key, bits);
   }
   const text = textCodeLengths(msg, ends);
@@ -373,19 +379,15 @@ function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r:
 
     if (complete) {
       const text = win.scan.printable && (win.scan.textBytes === headMsg.body.length || isPrintableUtf8(headMsg.body)) ? decodeUtf8(headMsg.body) : null;
-      out.push(
-        finish({ method, bitOrder: order, bytes: headMsg.body, text, evidence, truncated: headMsg.truncated, terminated: head.terminated, marker, reasons: reasonsFor(head, headMsg.body, text) })
-      );
+      out.push(finish({ method, bitOrder: order, bytes: headMsg.body, text, evidence, truncated: headMsg.truncated, terminated: head.terminated, marker, reasons: reasonsFor(head, headMsg.body, text) }));
     } else {
-      out.push(
-        lazyCandidate(method, order, evidence, marker, () => {
-          const read = fullRead();
-          const raw = order === 'msb-first' ? read.bytes : reverseBits(read.bytes);
-          const { body, truncated } = message(read, raw);
-          const text = isPrintableUtf8(body) ? decodeUtf8(body) : null;
-          return { bytes: body, text, truncated, terminated: read.terminated, reasons: reasonsFor(read, body, text) };
-        })
-      );
+      out.push(lazyCandidate(method, order, evidence, marker, () => {
+        const read = fullRead();
+        const raw = order === 'msb-first' ? read.bytes : reverseBits(read.bytes);
+        const { body, truncated } = message(read, raw);
+        const text = isPrintableUtf8(body) ? decodeUtf8(body) : null;
+        return { bytes: body, text, truncated, terminated: read.terminated, reasons: reasonsFor(read, body, text) };
+      }));
     }
 
     // A text message without its terminator runs on into the cover's own LSBs: offer the text prefix
@@ -409,7 +411,7 @@ function lsbCandidates(method: 'alpha' | 'palette' | 'lsb.rgb', plane: Plane, r:
             terminated: false,
             marker,
             reasons: [...(where ? [where] : []), ...(marker ? ['AI42 marker'] : []), `printable UTF-8 text (${p} bytes) followed by non-text: unterminated message`],
-          })
+          }),
         );
       }
     }
