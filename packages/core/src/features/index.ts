@@ -164,7 +164,6 @@ function wsEstimates(rgb: Uint8Array, w: number, h: number, out: Float32Array, a
 /** Prefix lengths (values read along the path) at which the sequential-path statistics are taken. */
 export const PATH_SCALES_RGB = [48, 192, 768, 3072, 12288] as const;
 export const PATH_SCALES_PIXEL = [16, 64, 256, 1024, 4096] as const;
-export const PATH_FEATURES = PATH_SCALES_RGB.length + 2 * PATH_SCALES_PIXEL.length;
 /** Residuals larger than this are edges and texture, not a flipped LSB: left out. */
 const PATH_RESIDUAL_LIMIT = 1.5;
 
@@ -229,7 +228,7 @@ function pathStats(v: Uint8Array, w: number, h: number, per: number, chans: read
 }
 
 /**
- * The sequential-path statistics (PATH_FEATURES values): R,G,B interleaved (lsb.rgb, stepic-style
+ * The sequential-path statistics (15 values): R,G,B interleaved (lsb.rgb, stepic-style
  * tools) at PATH_SCALES_RGB, then at PATH_SCALES_PIXEL the largest over R, G and B read alone
  * (one-channel tools), and the palette indices (P images only; else 0).
  */

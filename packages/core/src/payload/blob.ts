@@ -23,13 +23,13 @@ export interface EncodedBlob {
 /** Runs shorter than this many decoded bytes are not blobs (ids, short hashes and words are that long). */
 export const MIN_BLOB_BYTES = 16;
 
-/**
- * The longest run of `table`'s alphabet in v as [start, end, symbols]. Inside a run, CR/LF after at
- * least WRAP_MIN symbols (a wrapped line, not a short header such as a dump's length line) and, for
- * base64, '=' are skipped rather than ending it.
- */
+/** A CR/LF continues a run only after this many symbols: a wrapped line, not a short header such as a dump's length line. */
 const WRAP_MIN = 16;
 
+/**
+ * The longest run of `table`'s alphabet in v as [start, end, symbols]. Inside a run, CR/LF (after
+ * WRAP_MIN symbols) and, for base64, '=' are skipped rather than ending it.
+ */
 function longestRun(v: Uint8Array, table: Int8Array, padding: boolean): [number, number, number] {
   let best: [number, number, number] = [0, 0, 0];
   let from = -1;

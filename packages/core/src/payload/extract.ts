@@ -525,7 +525,7 @@ export const E_BLOB_BASE = 2;
 export const BLOB_BYTES_PER_E = 16;
 const E_FILE_SIGNATURE = 3;
 
-interface Blob {
+interface BlobFinding {
   bytes: Uint8Array;
   text: string | null;
   evidence: number;
@@ -541,9 +541,9 @@ interface Blob {
  * BLOB_BYTES_PER_E, so a digest or an id (up to 64 bytes: SHA-512) stays below "found" and ~96+
  * bytes of non-repetitive unknown data reach it; a file signature (zip, pdf, …) adds 3.
  */
-function blobEvidence(v: Uint8Array, isText: boolean): Blob | null {
+function blobEvidence(v: Uint8Array, isText: boolean): BlobFinding | null {
   let raw = v;
-  let encoding: Blob['encoding'] = null;
+  let encoding: BlobFinding['encoding'] = null;
   if (isText) {
     const run = longestEncodedRun(v);
     if (!run) return null;
