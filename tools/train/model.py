@@ -63,11 +63,6 @@ class Head(nn.Module):
         fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + stats_len + EVIDENCE_LEN
         self.trunk = nn.Sequential(nn.Linear(fused, 192), nn.ReLU(), nn.Linear(192, 128), nn.ReLU())
         self.stego = nn.Linear(128, 1)
-        # A linear path from the extraction evidence straight to the stego logit (zero at start): a decoded
-        # framing no clean image shows ("found") can move the logit far past the clean tail, which the
-        # shared trunk, trained by a loss that saturates once p ~ 0.99, does not learn to do.
-        self.evidence_skip = nn.Linear(EVIDENCE_LEN, 1, bias=False)
-        nn.init.zeros_(self.evidence_skip.weight)
         self.method = nn.Linear(128, 5)
         self.bit_order = nn.Linear(128, 3)
         self.embed = nn.Linear(128, embed_dim)
@@ -96,7 +91,7 @@ class Head(nn.Module):
         )
         z = self.trunk(h)
         emb = F.normalize(self.embed(z), dim=1)
-        return (self.stego(z) + self.evidence_skip(evidence)).squeeze(1), self.method(z), self.bit_order(z), emb
+        return self.stego(z).squeeze(1), self.method(z), self.bit_order(z), emb
 
 
 class StarlightNet(nn.Module):

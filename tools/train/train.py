@@ -268,9 +268,7 @@ def train(args):
     if args.eval_only:
         # Re-freeze the threshold and re-export a trained run (head.pt), keeping its training history.
         head = Head(stats_len=stats_len)
-        # Runs from before the evidence skip path lack its weight; it starts at zero, so they load unchanged.
-        res = head.load_state_dict(torch.load(os.path.join(args.out, "head.pt")), strict=False)
-        assert not res.unexpected_keys and set(res.missing_keys) <= {"evidence_skip.weight"}, res
+        head.load_state_dict(torch.load(os.path.join(args.out, "head.pt")))
         old = json.load(open(os.path.join(args.out, "metrics.json")))
         args.triplet, args.top_push = old["triplet"], old.get("top_push", 0.0)
         return finish(head, args, splits, compact, ys, old["history"], old["train_seconds"])
