@@ -519,10 +519,10 @@ function exifCandidate(img: ContainerInfo, r: Resolved, out: PayloadCandidate[])
  */
 export const METADATA_MAX_EVIDENCE = 7;
 
-/** Evidence that a base64/hex run or a binary value of a text field hides data (see confidence.ts, "metadata blobs"). */
-export const E_ENCODED_TEXT = 3;
-export const E_BLOB_BASE = 2;
-export const BLOB_BYTES_PER_E = 16;
+/** Evidence that a base64/hex run or a binary value of a text field hides data (the chance model: confidence.ts). */
+const E_ENCODED_TEXT = 3;
+const E_BLOB_BASE = 2;
+const BLOB_BYTES_PER_E = 16;
 const E_FILE_SIGNATURE = 3;
 
 interface BlobFinding {
