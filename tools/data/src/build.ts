@@ -39,6 +39,7 @@ import {
   type RasterImage,
   type TiffField,
 } from '@starlight/embed';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -134,8 +135,12 @@ function payloadFor(rng: Rng, maxBytes: number): Uint8Array {
   const texts = corpus();
   const t = texts[rng.int(0, texts.length - 1)]!;
   const start = rng.int(0, Math.max(0, t.length - n - 1));
-  const s = new TextEncoder().encode(t.slice(start, start + n));
-  return s.length ? s.subarray(0, n) : rng.bytes(n);
+  const slice = t.slice(start, start + n);
+  // a slice of mostly blanks (indentation, line ends) is no message, and legitimate software writes such
+  // blank comments (Canon's UserComment is spaces): random bytes instead
+  const visible = slice.replace(/\s/g, '').length;
+  const s = new TextEncoder().encode(slice);
+  return s.length && visible >= Math.min(4, s.length / 2) ? s.subarray(0, n) : rng.bytes(n);
 }
 
 async function loadRaster(src: Source): Promise<RasterImage | null> {
@@ -1240,7 +1245,10 @@ interface StegoOut {
   method: EmbedMethod;
   bitOrder: 'lsb-first' | 'msb-first' | null;
   variant: string;
-  payloadLen: number;
+  /** The message as the embedder was given it (for metadata attacks: as written into the field). */
+  payload: Uint8Array;
+  /** The embedder cut the message to the cover's capacity. */
+  truncated?: boolean;
 }
 
 const LOSSLESS_RASTER: ImageFormatName[] = ['png', 'bmp', 'webp'];
@@ -1286,7 +1294,8 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
       method,
       bitOrder: method === 'alpha' || method === 'palette' || method === 'lsb.rgb' ? bitOrder : null,
       variant: 'starlight',
-      payloadLen: payload.length,
+      payload,
+      truncated: r.truncated,
     };
   }
   const fmt = LOSSLESS_RASTER[rng.int(0, 2)]!;
@@ -1307,12 +1316,12 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
         lengthPrefix: rng.bool(0.3),
       } as never);
       const sequential = attack === 'lsb-seq-noterm' || attack === 'lsb-one-channel';
-      return { file: await encodeRaster(rng, r.stego, fmt, stegoMeta(rng, fmt, rgb.width, rgb.height)), format: fmt, method: 'lsb.rgb', bitOrder: sequential ? bo : null, variant: attack, payloadLen: payload.length };
+      return { file: await encodeRaster(rng, r.stego, fmt, stegoMeta(rng, fmt, rgb.width, rgb.height)), format: fmt, method: 'lsb.rgb', bitOrder: sequential ? bo : null, variant: attack, payload };
     }
     case 'lsb-rate': {
       const bpp = Math.exp(Math.log(0.01) + rng.float() * (Math.log(1) - Math.log(0.01)));
       const r = embedAtRate(rgb, bpp, { seed: rng.int(1, 1e9), ...(rng.bool() ? { key: rng.int(1, 1e9) } : {}), matching: rng.bool(0.3) });
-      return { file: await encodeRaster(rng, r.stego, fmt, stegoMeta(rng, fmt, rgb.width, rgb.height)), format: fmt, method: 'lsb.rgb', bitOrder: null, variant: `lsb-rate`, payloadLen: r.payload.length };
+      return { file: await encodeRaster(rng, r.stego, fmt, stegoMeta(rng, fmt, rgb.width, rgb.height)), format: fmt, method: 'lsb.rgb', bitOrder: null, variant: `lsb-rate`, payload: r.payload };
     }
     case 'append-zip':
     case 'append-png': {
@@ -1320,7 +1329,7 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
       const base = await encodeImage(host === 'gif' ? toIndexed(rgb) : rgb, host, stegoMeta(rng, host, rgb.width, rgb.height));
       const inner = payloadFor(rng, 4096);
       const extra = attack === 'append-zip' ? makeZip([{ name: 'secret.txt', data: inner }]) : encodePng(syntheticCover(rng, 'noise', rng.int(8, 48), rng.int(8, 48)));
-      return { file: appendData(base, extra), format: host, method: 'eoi', bitOrder: null, variant: attack, payloadLen: extra.length };
+      return { file: appendData(base, extra), format: host, method: 'eoi', bitOrder: null, variant: attack, payload: extra };
     }
     default: {
       // Text or data hidden in a metadata text field: raw bytes, base64/hex or printable text, in a
@@ -1370,7 +1379,7 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
         file = await encodeImage(rgb, fmt, enc);
         format = fmt;
       }
-      return { file, format, method: 'exif', bitOrder: null, variant: attack, payloadLen: hid.bytes.length };
+      return { file, format, method: 'exif', bitOrder: null, variant: attack, payload: hid.bytes };
     }
   }
 }
@@ -1378,6 +1387,9 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
 function isRasterAlpha(c: Cover): boolean {
   return (c as RasterImage).channels === 4;
 }
+
+/** Payloads up to this many bytes are written into the manifest whole (base64); every payload's SHA-256 is. */
+const PAYLOAD_B64_MAX = 1024;
 
 const EXT: Record<string, string> = { png: 'png', gif: 'gif', jpeg: 'jpg', webp: 'webp', bmp: 'bmp' };
 
@@ -1413,8 +1425,11 @@ async function runItem(out: string, it: Item): Promise<ManifestRow> {
     format: s.format,
     width: raster.width,
     height: raster.height,
-    payload_len: s.payloadLen,
-    len_bucket: lenBucket(s.payloadLen),
+    payload_len: s.payload.length,
+    len_bucket: lenBucket(s.payload.length),
+    payload_sha256: createHash('sha256').update(s.payload).digest('hex'),
+    ...(s.payload.length <= PAYLOAD_B64_MAX ? { payload_b64: Buffer.from(s.payload).toString('base64') } : {}),
+    ...(s.truncated ? { payload_truncated: true } : {}),
   };
 }
 

@@ -11,7 +11,12 @@ export interface ManifestRow {
   width: number;
   height: number;
   payload_len: number | null;
+  /** SHA-256 (hex) of the payload as embedded (stego only). */
+  payload_sha256?: string;
+  /** The payload itself when it is at most 1024 bytes. */
   payload_b64?: string;
+  /** The embedder cut the payload to the cover's capacity: what the image holds is a prefix of it. */
+  payload_truncated?: boolean;
   len_bucket?: string;
 }
 
