@@ -2,6 +2,7 @@
 """Render packages/model/MODEL_CARD.md from the shipped run's metrics.json, compared with earlier runs.
 Usage: card.py <shipped-metrics.json> <parity.json> <out.md> <test rows.jsonl> <torch_stego_logit.npy> [label=metrics.json ...]"""
 import json
+import os
 import sys
 
 
@@ -126,8 +127,24 @@ def main():
     w(table("format", by["format"]) + "\n")
     w(table("payload length (bytes)", by["len_bucket"]) + "\n")
     w(table("short payloads in large images", by["big_short"]) + "\n")
+    if by.get("payload_kind"):
+        w(table("payload (text: printable UTF-8; bytes: anything else)", by["payload_kind"]) + "\n")
     w(f"False positives on the test split by clean format: {json.dumps(t['false_positives_by_format'])}\n")
     w("Method accuracy by method (detected): " + ", ".join(f"{k} {pct(v)}" for k, v in t["method_accuracy_by_method"].items()) + "\n")
+    rec_path = os.path.join(os.path.dirname(parity_path), "recovery.json")
+    if os.path.exists(rec_path):
+        rec = json.load(open(rec_path))
+        w("## What it says: payload recovery, end to end\n")
+        w("Every test-split stego file with a Starlight framing or an appended file was scanned by the real scanner")
+        w("(`@starlight/runtime-node`, this model, its frozen threshold); the payload the scan reports is compared with")
+        w("the one the generator embedded (the manifest keeps each payload's SHA-256): recovered means the same bytes")
+        w("(a prefix of them when the embedder cut the payload to the cover's capacity).")
+        w("Reproduce: `tsx tools/data/src/recovery.ts .cache/dataset packages/model/starlight.onnx`.\n")
+        w("| method | detected | method right (of detected) | payload recovered (of detected) |\n| --- | --- | --- | --- |")
+        frac = lambda k, n: pct({"k": k, "n": n, "rate": k / n, "ci95": wilson(k, n)}) if n else "—"
+        for k, g in sorted(rec["by"].items()) + [("all", rec["total"])]:
+            w(f"| {k} | {frac(g['detected'], g['n'])} | {frac(g['methodRight'], g['detected'])} | {frac(g['recovered'], g['detected'])} |")
+        w("")
     w("## Runs compared\n")
     w("Same data and splits; each run's threshold frozen on its own validation split for FPR ≤ 0.05 %.\n")
     w("| run | val detection | test detection | test FPR | Starlight framings (test) | metadata-text attacks (test) | silhouette | between/within |\n| --- | --- | --- | --- | --- | --- | --- | --- |")

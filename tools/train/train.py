@@ -211,7 +211,7 @@ def evaluate(logits, mlog, blog, emb, y_stego, y_method, y_bit, rows, cut, thres
     res["fpr"] = rate(int((pred & clean).sum()), int(clean.sum()))
     res["detection"] = rate(int((pred & stego).sum()), int(stego.sum()))
     per = {}
-    for key in ("method", "format", "len_bucket", "variant", "big_short"):
+    for key in ("method", "format", "len_bucket", "variant", "big_short", "payload_kind"):
         groups = {}
         for i, r in enumerate(rows):
             if not r["stego"]:
@@ -246,6 +246,13 @@ def evaluate(logits, mlog, blog, emb, y_stego, y_method, y_bit, rows, cut, thres
     for m in (1, 2):
         sel = det & (y_method == m) & (y_bit < 2)
         bo[METHODS[m]] = rate(int((bp[sel] == y_bit[sel]).sum()), int(sel.sum()))
+        # Random bytes read as random bytes in either order, and a NUL is the same both ways: their bit
+        # order can only show where the payload has structure (text, a length prefix). Reported apart.
+        for kind in ("text", "bytes"):
+            k = torch.tensor([r.get("payload_kind") == kind for r in rows])
+            if k.any():
+                s2 = sel & k
+                bo[f"{METHODS[m]}, {kind} payloads"] = rate(int((bp[s2] == y_bit[s2]).sum()), int(s2.sum()))
     res["bit_order_accuracy"] = bo
     yc = torch.where(y_stego == 1, y_method + 1, torch.zeros_like(y_method))
     sil, ratio = silhouette(emb, yc)

@@ -1388,6 +1388,15 @@ function isRasterAlpha(c: Cover): boolean {
   return (c as RasterImage).channels === 4;
 }
 
+/** Valid UTF-8 of printable characters (tab, LF, CR allowed), as payload extraction defines text. */
+function isText(b: Uint8Array): boolean {
+  try {
+    return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(utf8Strict.decode(b));
+  } catch {
+    return false;
+  }
+}
+
 /** Payloads up to this many bytes are written into the manifest whole (base64); every payload's SHA-256 is. */
 const PAYLOAD_B64_MAX = 1024;
 
@@ -1427,6 +1436,7 @@ async function runItem(out: string, it: Item): Promise<ManifestRow> {
     height: raster.height,
     payload_len: s.payload.length,
     len_bucket: lenBucket(s.payload.length),
+    payload_kind: isText(s.payload) ? 'text' : 'bytes',
     payload_sha256: createHash('sha256').update(s.payload).digest('hex'),
     ...(s.payload.length <= PAYLOAD_B64_MAX ? { payload_b64: Buffer.from(s.payload).toString('base64') } : {}),
     ...(s.truncated ? { payload_truncated: true } : {}),

@@ -11,6 +11,8 @@ export interface ManifestRow {
   width: number;
   height: number;
   payload_len: number | null;
+  /** 'text': valid UTF-8 of printable characters; 'bytes': anything else (stego only). */
+  payload_kind?: 'text' | 'bytes';
   /** SHA-256 (hex) of the payload as embedded (stego only). */
   payload_sha256?: string;
   /** The payload itself when it is at most 1024 bytes. */

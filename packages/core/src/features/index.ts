@@ -1,6 +1,7 @@
 import type { DecodedImage } from '../image.js';
 import { xmpValues } from '../metadata.js';
 import type { PayloadReport } from '../payload/types.js';
+import { findUserComment, splitCharacterCode } from '../payload/exif.js';
 import { effectiveLength } from '../payload/text.js';
 
 /**
@@ -11,7 +12,7 @@ import { effectiveLength } from '../payload/text.js';
  */
 export const HEAD_BITS = 4096;
 export const TAIL_BYTES = 1024;
-export const STATS_LEN = 103;
+export const STATS_LEN = 104;
 export const EVIDENCE_LEN = 14;
 
 export const EXTRA_SHAPES = {
@@ -261,6 +262,8 @@ function terminatorStats(v: Uint8Array, w: number, h: number, per: number, chans
   }
 }
 
+const PATH_FEATURES = PATH_SCALES_RGB.length + 2 * PATH_SCALES_PIXEL.length + 2 * TERMINATOR_FEATURES;
+
 /**
  * The sequential-path statistics (15 + 6 values): R,G,B interleaved (lsb.rgb, stepic-style
  * tools) at PATH_SCALES_RGB, then at PATH_SCALES_PIXEL the largest over R, G and B read alone
@@ -282,6 +285,19 @@ function sequentialPathStats(img: DecodedImage, out: Float32Array, at: number): 
   at += PATH_SCALES_PIXEL.length;
   terminatorStats(img.rgb, w, h, 3, [0, 1, 2], out, at);
   if (indices) terminatorStats(indices, w, h, 1, [0], out, at + TERMINATOR_FEATURES);
+}
+
+/**
+ * How much the EXIF UserComment says: log2(1 + its bytes that are not NUL or blank) / 12, 0 when
+ * there is none. Cameras leave it empty or fill it with spaces or NULs; a message in it is what
+ * the exif method writes (its extraction evidence shares one slot with all other metadata text).
+ */
+function userCommentContent(exif: Uint8Array): number {
+  const uc = exif.length ? findUserComment(exif) : null;
+  if (!uc) return 0;
+  let n = 0;
+  for (const b of splitCharacterCode(uc.value).body) if (b !== 0 && b !== 32 && b !== 9 && b !== 10 && b !== 13) n++;
+  return Math.log2(1 + n) / 12;
 }
 
 export const METADATA_FEATURES = 12;
@@ -445,5 +461,7 @@ export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report:
   wsEstimates(img.rgb, w, h, stats, at); // 76..81
   at += 6;
   sequentialPathStats(img, stats, at); // 82..102
+  at += PATH_FEATURES;
+  stats[at] = userCommentContent(img.exif); // 103
   return { bits, tail, stats, evidence: computeEvidence(report) };
 }
