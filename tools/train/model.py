@@ -3,7 +3,7 @@
 Inputs (names and shapes per image; the model adds a leading batch axis):
   pixel (3,256,256)  meta (2048)  alpha (2,256,256)  lsb (3,256,256)  palette (768)
   palette_lsb (1,256,256)  format (6)  content (6)            <- the exact Starlight V4 streams
-  bits (3,4096)  tail (1024)  stats (104)  evidence (14)      <- ours: packages/core/src/features
+  bits (3,4096)  tail (1024)  stats (97)  evidence (14)      <- ours: packages/core/src/features
 evidence is keyless payload extraction's log-likelihood evidence per method and bit order, so the
 stego probability is one calibrated decision over statistics AND decoded framings (no rules on top).
 Outputs: stego_logit (N,), method_logits (N,5), bit_order_logits (N,3), embedding (N,64).
@@ -24,7 +24,7 @@ METHODS = ["alpha", "palette", "lsb.rgb", "exif", "eoi"]
 BIT_ORDERS = ["lsb-first", "msb-first", "none"]
 COMPACT = ["maps", "meta", "palette", "format", "content", "bits", "tail", "stats", "evidence"]
 MAP_CHANNELS = 13
-STATS_LEN = 104  # packages/core/src/features: STATS_LEN
+STATS_LEN = 97  # packages/core/src/features: STATS_LEN
 EVIDENCE_LEN = 14  # EVIDENCE_LEN
 
 

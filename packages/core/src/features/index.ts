@@ -1,7 +1,6 @@
 import type { DecodedImage } from '../image.js';
 import { xmpValues } from '../metadata.js';
 import type { PayloadReport } from '../payload/types.js';
-import { findUserComment, splitCharacterCode } from '../payload/exif.js';
 import { effectiveLength } from '../payload/text.js';
 
 /**
@@ -12,7 +11,7 @@ import { effectiveLength } from '../payload/text.js';
  */
 export const HEAD_BITS = 4096;
 export const TAIL_BYTES = 1024;
-export const STATS_LEN = 104;
+export const STATS_LEN = 97;
 export const EVIDENCE_LEN = 14;
 
 export const EXTRA_SHAPES = {
@@ -169,106 +168,69 @@ export const PATH_SCALES_PIXEL = [16, 64, 256, 1024, 4096] as const;
 const PATH_RESIDUAL_LIMIT = 1.5;
 
 /**
- * Walks the path sequential embedders write, from pixel (0,0) in raster order over `chans` of a
- * plane with `per` values per pixel, for at most `last` values, and scores each value as weighted-stego
- * evidence: its residual e = s - pred against the mean of its neighbours (those that exist: row 0 is
- * where short payloads lie), signed as WS does (s odd: s - pred, else pred - s), kept when
- * |e| <= 1.5 and weighted 1 / (5 + neighbour variance). LSB replacement makes e about +1 where the
- * cover is flat; a cover leaves e = 0 there and signs at random elsewhere. Returns prefix sums of the
- * weighted residual (t) and of its square (vv), so that any window's t-statistic is one subtraction,
- * and each value's LSB.
+ * Weighted-stego evidence along the path sequential embedders write, from pixel (0,0) in raster
+ * order over `chans` of a plane with `per` values per pixel, as a t-statistic at each prefix length
+ * in `scales`. Each value's residual e = s - pred against the mean of its neighbours (those that
+ * exist: row 0 is where short payloads lie), signed as WS does (s odd: s - pred, else pred - s),
+ * kept when |e| <= 1.5 and weighted 1 / (5 + neighbour variance). LSB replacement makes e about +1
+ * where the cover is flat; a cover leaves e = 0 there and signs at random elsewhere. Written as
+ * sign(z) log1p(|z|) / 4 (z grows with the square root of the length for a real payload).
  */
-function walkPath(v: Uint8Array, w: number, h: number, per: number, chans: readonly number[], limit: number): { t: Float64Array; vv: Float64Array; lsb: Uint8Array } {
+function pathStats(v: Uint8Array, w: number, h: number, per: number, chans: readonly number[], scales: readonly number[], out: Float32Array, at: number): void {
   const row = w * per;
-  const last = Math.min(w * h * chans.length, limit);
-  const t = new Float64Array(last + 1);
-  const vv = new Float64Array(last + 1);
-  const lsb = new Uint8Array(last);
+  const zs: number[] = [];
+  let t = 0;
+  let vv = 0;
   let count = 0;
+  let k = 0;
+  const last = Math.min(w * h * chans.length, scales[scales.length - 1]!);
   for (let p = 0, x = 0, y = 0; count < last; p++) {
     for (const c of chans) {
       const j = p * per + c;
+      const a = x > 0 ? v[j - per]! : -1;
+      const b = x < w - 1 ? v[j + per]! : -1;
+      const u = y > 0 ? v[j - row]! : -1;
+      const d = y < h - 1 ? v[j + row]! : -1;
       let sum = 0;
       let sq = 0;
       let n = 0;
-      for (const q of [x > 0 ? v[j - per]! : -1, x < w - 1 ? v[j + per]! : -1, y > 0 ? v[j - row]! : -1, y < h - 1 ? v[j + row]! : -1]) {
+      for (const q of [a, b, u, d]) {
         if (q < 0) continue;
         sum += q;
         sq += q * q;
         n++;
       }
-      let dt = 0;
-      let dv = 0;
-      const s = v[j]!;
       if (n >= 2) {
         const pred = sum / n;
+        const s = v[j]!;
         const e = s & 1 ? s - pred : pred - s;
         if (Math.abs(e) <= PATH_RESIDUAL_LIMIT) {
           const wt = 1 / (5 + sq / n - pred * pred);
-          dt = wt * e;
-          dv = wt * wt * e * e;
+          t += wt * e;
+          vv += wt * wt * e * e;
         }
       }
-      lsb[count] = s & 1;
-      t[count + 1] = t[count]! + dt;
-      vv[count + 1] = vv[count]! + dv;
-      if (++count === last) break;
+      if (++count === scales[k] || count === last) {
+        const z = t / Math.sqrt(vv + 0.04);
+        while (k < scales.length && (count >= scales[k]! || count === last)) zs[k++] = z;
+      }
+      if (count === last) break;
     }
     if (++x === w) {
       x = 0;
       y++;
     }
   }
-  return { t, vv, lsb };
-}
-
-/** The t-statistic of the values [a, b) of a walked path, as sign(z) log1p(|z|) / 4 (z grows with the square root of the length for a real payload). */
-function windowZ(path: { t: Float64Array; vv: Float64Array }, a: number, b: number): number {
-  if (b <= a) return 0;
-  const z = (path.t[b]! - path.t[a]!) / Math.sqrt(path.vv[b]! - path.vv[a]! + 0.04);
-  return (Math.sign(z) * Math.log1p(Math.abs(z))) / 4;
-}
-
-/** The path's t-statistic at each prefix length in `scales` (the whole path when it is shorter). */
-function pathStats(v: Uint8Array, w: number, h: number, per: number, chans: readonly number[], scales: readonly number[], out: Float32Array, at: number): void {
-  const path = walkPath(v, w, h, per, chans, scales[scales.length - 1]!);
-  const n = path.lsb.length;
-  scales.forEach((s, i) => (out[at + i] = windowZ(path, 0, Math.min(s, n))));
-}
-
-/** How far the terminator-matched statistics look for a NUL: 8 KiB of payload. */
-const TERMINATOR_SEARCH_VALUES = 8 * 8192;
-export const TERMINATOR_FEATURES = 3;
-
-/**
- * Terminator-matched statistics: the first whole NUL byte along the path (8 zero LSBs at a byte
- * boundary, the same in both bit orders) is where a NUL-terminated sequential payload would end.
- * The t-statistic over exactly the values up to it is the matched filter for that payload; the one
- * over the same number of values after it compares with the cover beyond. A clean plane's first NUL
- * falls at a random place and both windows look alike; a random-byte payload, which no text
- * evidence reveals, lifts the first and not the second. Writes: the statistic before, the one after,
- * and log2(2 + length) / 17 (0 when no NUL lies within TERMINATOR_SEARCH_VALUES).
- */
-function terminatorStats(v: Uint8Array, w: number, h: number, per: number, chans: readonly number[], out: Float32Array, at: number): void {
-  const path = walkPath(v, w, h, per, chans, TERMINATOR_SEARCH_VALUES);
-  const n = path.lsb.length;
-  for (let i = 0; 8 * i + 8 <= n; i++) {
-    if (path.lsb.subarray(8 * i, 8 * i + 8).some((b) => b !== 0)) continue;
-    const end = 8 * (i + 1);
-    out[at] = windowZ(path, 0, end);
-    out[at + 1] = windowZ(path, end, Math.min(n, 2 * end));
-    out[at + 2] = Math.log2(2 + i) / 17;
-    return;
+  for (let i = 0; i < scales.length; i++) {
+    const z = zs[i] ?? 0;
+    out[at + i] = (Math.sign(z) * Math.log1p(Math.abs(z))) / 4;
   }
 }
 
-const PATH_FEATURES = PATH_SCALES_RGB.length + 2 * PATH_SCALES_PIXEL.length + 2 * TERMINATOR_FEATURES;
-
 /**
- * The sequential-path statistics (15 + 6 values): R,G,B interleaved (lsb.rgb, stepic-style
+ * The sequential-path statistics (15 values): R,G,B interleaved (lsb.rgb, stepic-style
  * tools) at PATH_SCALES_RGB, then at PATH_SCALES_PIXEL the largest over R, G and B read alone
- * (one-channel tools), and the palette indices (P images only; else 0); then the
- * terminator-matched statistics of R,G,B interleaved and of the palette indices (P only).
+ * (one-channel tools), and the palette indices (P images only; else 0).
  */
 function sequentialPathStats(img: DecodedImage, out: Float32Array, at: number): void {
   const { width: w, height: h } = img;
@@ -280,24 +242,7 @@ function sequentialPathStats(img: DecodedImage, out: Float32Array, at: number): 
     for (let i = 0; i < one.length; i++) out[at + i] = c === 0 ? one[i]! : Math.max(out[at + i]!, one[i]!);
   }
   at += PATH_SCALES_PIXEL.length;
-  const indices = img.mode === 'P' ? img.indices : undefined;
-  if (indices) pathStats(indices, w, h, 1, [0], PATH_SCALES_PIXEL, out, at);
-  at += PATH_SCALES_PIXEL.length;
-  terminatorStats(img.rgb, w, h, 3, [0, 1, 2], out, at);
-  if (indices) terminatorStats(indices, w, h, 1, [0], out, at + TERMINATOR_FEATURES);
-}
-
-/**
- * How much the EXIF UserComment says: log2(1 + its bytes that are not NUL or blank) / 12, 0 when
- * there is none. Cameras leave it empty or fill it with spaces or NULs; a message in it is what
- * the exif method writes (its extraction evidence shares one slot with all other metadata text).
- */
-function userCommentContent(exif: Uint8Array): number {
-  const uc = exif.length ? findUserComment(exif) : null;
-  if (!uc) return 0;
-  let n = 0;
-  for (const b of splitCharacterCode(uc.value).body) if (b !== 0 && b !== 32 && b !== 9 && b !== 10 && b !== 13) n++;
-  return Math.log2(1 + n) / 12;
+  if (img.mode === 'P' && img.indices) pathStats(img.indices, w, h, 1, [0], PATH_SCALES_PIXEL, out, at);
 }
 
 export const METADATA_FEATURES = 12;
@@ -460,8 +405,6 @@ export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report:
   at += METADATA_FEATURES;
   wsEstimates(img.rgb, w, h, stats, at); // 76..81
   at += 6;
-  sequentialPathStats(img, stats, at); // 82..102
-  at += PATH_FEATURES;
-  stats[at] = userCommentContent(img.exif); // 103
+  sequentialPathStats(img, stats, at); // 82..96
   return { bits, tail, stats, evidence: computeEvidence(report) };
 }
