@@ -56,6 +56,18 @@ describe('starlight scan: verdicts and exit codes', () => {
     expect(byName['tiny_eoi_001.jpg'].payload.text).toBe('tiny; fixture payload (<100 B) v4\n');
   });
 
+  it('a long command line (a shell glob of hundreds of paths) does not crash the scan workers', () => {
+    // 40 KB of arguments once overflowed the workers' 4 MB stacks inside onnxruntime-node: SIGSEGV, no output.
+    const missing = `${'x'.repeat(40_000)}.png`;
+    const r = run(['scan', `examples/${CLEAN[0]}`, missing]);
+    expect(r.code).toBe(2);
+    const recs = ndjson(r.stdout);
+    expect(recs.map((x) => [x.stego, x.error?.code ?? null])).toEqual([
+      [false, null],
+      [null, 'E_IO'],
+    ]);
+  });
+
   it('exits 0 when every file is clean', () => {
     const r = run(['scan', ...CLEAN.map((f) => join(EX, f))]);
     expect(r.code).toBe(0);

@@ -2,6 +2,9 @@ import { errorResult, StarlightError, type DecodeOptions, type ModelSpecJson, ty
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
+/** Stack of each scan worker thread (Node's default is 4 MB). */
+const WORKER_STACK_MB = 32;
+
 /** What a worker needs to build its own scanner (everything must survive structured cloning). */
 export interface WorkerConfig {
   model: Uint8Array;
@@ -53,7 +56,9 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.config });
+    // A worker thread's stack is 4 MB by default; onnxruntime-node recursed past it (SIGSEGV, the whole
+    // process gone) once the parent's command line was long, e.g. `starlight scan` given 430 paths by a shell glob.
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.config, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
     const slot: Slot = { worker, jobs: new Map(), ready: Promise.resolve(), exited: false };
     slot.ready = new Promise<void>((resolve, reject) => {
       worker.once('message', (m: { ready?: boolean; error?: WireError }) => {
