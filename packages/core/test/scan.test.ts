@@ -33,7 +33,7 @@ const METHOD_SLOTS = [[0, 1], [2, 3], [4, 5], [6], [7]];
  * logit follows extraction's found flag, the method and bit order the strongest evidence slot),
  * and records every batch it was given. The real runtimes run the real models in their own tests.
  */
-function fakeBackend(opts: { failRun?: boolean; exifSlotIsStego?: boolean } = {}) {
+function fakeBackend(opts: { failRun?: boolean; exifSlotIsStego?: boolean; force?: { method: number; bitOrder?: number } } = {}) {
   const batches: number[] = [];
   const backend: InferenceBackend = {
     name: 'fake',
@@ -57,6 +57,14 @@ function fakeBackend(opts: { failRun?: boolean; exifSlotIsStego?: boolean } = {}
             const best = [0, 2, 4].reduce((a, s) => Math.max(a, e[s]!), -1);
             const bestLsb = [1, 3, 5].reduce((a, s) => Math.max(a, e[s]!), -1);
             bl[i * 3 + (bestLsb >= best ? 0 : 1)] = 1;
+            if (opts.force) {
+              // a detector that is sure of a method (and bit order) whatever extraction found
+              st[i] = 10;
+              ml.fill(0, i * 5, i * 5 + 5);
+              ml[i * 5 + opts.force.method] = 1;
+              bl.fill(0, i * 3, i * 3 + 3);
+              bl[i * 3 + (opts.force.bitOrder ?? 2)] = 1;
+            }
           }
           return { stego_logit: { data: st, dims: [n] }, method_logits: { data: ml, dims: [n, 5] }, bit_order_logits: { data: bl, dims: [n, 3] } };
         },
@@ -66,6 +74,31 @@ function fakeBackend(opts: { failRun?: boolean; exifSlotIsStego?: boolean } = {}
     },
   };
   return { backend, batches };
+}
+
+/** A 24-bit BMP of an RGB raster (rows bottom-up, BGR, padded to 4 bytes). */
+function bmp24(w: number, h: number, rgb: Uint8Array): Uint8Array {
+  const stride = (w * 3 + 3) & ~3;
+  const b = new Uint8Array(54 + stride * h);
+  const dv = new DataView(b.buffer);
+  b.set([0x42, 0x4d]);
+  dv.setUint32(2, b.length, true);
+  dv.setUint32(10, 54, true);
+  dv.setUint32(14, 40, true);
+  dv.setInt32(18, w, true);
+  dv.setInt32(22, h, true);
+  dv.setUint16(26, 1, true);
+  dv.setUint16(28, 24, true);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = 54 + (h - 1 - y) * stride + 3 * x;
+      const i = 3 * (y * w + x);
+      b[o] = rgb[i + 2]!;
+      b[o + 1] = rgb[i + 1]!;
+      b[o + 2] = rgb[i]!;
+    }
+  }
+  return b;
 }
 
 function expectValid(r: ScanResult) {
@@ -174,6 +207,30 @@ describe('createScanner', () => {
     const plain = await scanner.scan(example('clean-0004.png'));
     expect([plain.stego, plain.payload]).toEqual([false, null]);
     await scanner.dispose();
+  });
+
+  it('below the found level it reports what the detected method reads: appended bytes, a short NUL-terminated message, never random LSB bytes', async () => {
+    const rand = (seed: number) => () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
+    // eoi: random bytes after the image's end carry no marker or text, so extraction alone does not find them
+    const tail = Uint8Array.from({ length: 40 }, rand(5));
+    const withTail = new Uint8Array([...example('clean-0004.png'), ...tail]);
+    expect((await extractPayload(withTail)).found).toBeNull();
+    const eoi = await createScanner({ backend: fakeBackend({ force: { method: 4 } }).backend, model: model('evidence-only.onnx') });
+    const r = await eoi.scan(withTail);
+    expectValid(r);
+    expect(r.payload).toMatchObject({ method: 'eoi', length: 40, hex: Buffer.from(tail).toString('hex') });
+    await eoi.dispose();
+    // lsb.rgb, MSB first: "ok go" + NUL in a noisy 32x32 cover, too short for extraction to find alone
+    const w = 32;
+    const cover = Uint8Array.from({ length: w * w * 3 }, rand(9));
+    const bits = [...new TextEncoder().encode('ok go\0')].flatMap((b) => [7, 6, 5, 4, 3, 2, 1, 0].map((k) => (b >> k) & 1));
+    const stego = cover.map((v, i) => (i < bits.length ? (v & 0xfe) | bits[i]! : v));
+    expect((await extractPayload(bmp24(w, w, stego))).found).toBeNull();
+    const lsb = await createScanner({ backend: fakeBackend({ force: { method: 2, bitOrder: 1 } }).backend, model: model('evidence-only.onnx') });
+    expect((await lsb.scan(bmp24(w, w, stego))).payload).toMatchObject({ method: 'lsb.rgb', bitOrder: 'msb-first', text: 'ok go' });
+    const clean = await lsb.scan(bmp24(w, w, cover));
+    expect([clean.stego, clean.method, clean.payload]).toEqual([true, 'lsb.rgb', null]);
+    await lsb.dispose();
   });
 
   it('keeps the verdict but omits payloads with extract: false, and honours a threshold override', async () => {

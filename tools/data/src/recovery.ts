@@ -5,7 +5,7 @@
  *
  * A payload counts as recovered when its bytes, or its text as UTF-8, hash to the embedded payload;
  * when the embedder cut the payload to the cover's capacity, when the reported bytes are a prefix of
- * it. Counted for the Starlight framings (the five methods) and for files appended after the image
+ * it; for a UNICODE UserComment, when they are the UTF-16 of the payload as the embedder decoded it. Counted for the Starlight framings (the five methods) and for files appended after the image
  * (eoi). Metadata-text and headerless LSB attacks have no single right answer (a field may hold the
  * payload encoded; a keyed payload has no framing) and are left out.
  *
@@ -26,6 +26,15 @@ interface Tally {
 }
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+const utf16 = (s: string, le: boolean): Uint8Array => {
+  const b = new Uint8Array(2 * s.length);
+  for (let i = 0; i < s.length; i++) {
+    const u = s.charCodeAt(i);
+    b[2 * i + (le ? 0 : 1)] = u & 255;
+    b[2 * i + (le ? 1 : 0)] = u >> 8;
+  }
+  return b;
+};
 const hexBytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
 
 async function main(): Promise<void> {
@@ -57,7 +66,13 @@ async function main(): Promise<void> {
     const bytes = hexBytes(p.hex);
     const embedded = r.payload_b64 ? Uint8Array.from(Buffer.from(r.payload_b64, 'base64')) : null;
     const asText = p.text !== null ? new TextEncoder().encode(p.text) : null;
-    const exact = sha(bytes) === r.payload_sha256 || (asText !== null && sha(asText) === r.payload_sha256);
+    let exact = sha(bytes) === r.payload_sha256 || (asText !== null && sha(asText) === r.payload_sha256);
+    if (!exact && r.method === 'exif' && embedded) {
+      // A UNICODE UserComment holds text: the embedder wrote bytes that are not UTF-8 as their lossy
+      // UTF-8 decoding (U+FFFD), in UTF-16 of either byte order. That is the message it holds.
+      const lossy = new TextDecoder().decode(embedded);
+      exact = p.text === lossy || [utf16(lossy, true), utf16(lossy, false)].some((u) => u.length === bytes.length && u.every((b, i) => b === bytes[i]));
+    }
     const prefix = r.payload_truncated === true && embedded !== null && bytes.length > 0 && bytes.length <= embedded.length && bytes.every((b, i) => b === embedded[i]);
     if (exact || prefix) t.recovered++;
     else if (misses.length < 20) misses.push(`${r.file} ${key}: reported ${p.method}/${p.bitOrder ?? '-'} ${p.length} B, embedded ${r.payload_len} B`);

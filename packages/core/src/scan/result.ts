@@ -26,7 +26,7 @@ export interface ScanResult {
   methodProbabilities: Record<PayloadMethod, number> | null;
   /** The detector's bit order when stego with an LSB method (alpha, palette, lsb.rgb); else null. */
   bitOrder: BitOrder | null;
-  /** The payload read from the image when stego and extraction found one; else null. */
+  /** The payload read from the image when stego (a found candidate, else what the detector's method reads; see choosePayload in scanner.ts); else null. */
   payload: ScanPayload | null;
   model: { name: string; version: string; precision: string };
   /** Milliseconds of this image's own work (not time queued behind others); inferMs is its batch's run / batch size. */

@@ -5,7 +5,7 @@ import type { DecodedImage } from '../image.js';
 import type { InferenceBackend, InferenceSession, Tensor } from '../inference/backend.js';
 import { buildFeeds, loadModel, type LoadedModel, type ModelSpec, type ModelSpecJson } from '../inference/model.js';
 import { extractPayloadFromImage } from '../payload/extract.js';
-import { PAYLOAD_FOUND_CONFIDENCE, PAYLOAD_METHODS, type BitOrder, type PayloadMethod, type PayloadReport } from '../payload/types.js';
+import { PAYLOAD_FOUND_CONFIDENCE, PAYLOAD_METHODS, type BitOrder, type PayloadCandidate, type PayloadMethod, type PayloadReport } from '../payload/types.js';
 import { sha256Hex } from '../sha256.js';
 import { computeStreams } from '../streams.js';
 import { errorResult, type ScanPayload, type ScanResult } from './result.js';
@@ -261,16 +261,22 @@ function argmax(v: ArrayLike<number>): number {
 /**
  * The payload of a stego verdict: a found-level candidate of the detector's method (its bit order
  * first), else any found-level candidate (the detector may name a method the payload does not use),
- * else, when the detector names exif, the best metadata field (visible metadata text stays below the
- * found level by design: see METADATA_MAX_EVIDENCE).
+ * else what the detector's method reads where extraction alone stayed below the found level:
+ * - exif and eoi: the best candidate of that method (the UserComment, a metadata field, the bytes
+ *   after the image's end). These places hold the payload whatever it looks like, and visible
+ *   metadata text stays below the found level by design (see METADATA_MAX_EVIDENCE).
+ * - alpha, palette, lsb.rgb: that method's candidate in the detector's bit order, only when it is
+ *   NUL-terminated text (a short message). Random bytes read in the wrong bit order are other
+ *   random bytes, and nothing tells the orders apart, so they are not reported.
  */
 function choosePayload(report: PayloadReport, method: PayloadMethod | null, bitOrder: BitOrder | null): ScanPayload | null {
   const found = report.candidates.filter((c) => c.confidence >= PAYLOAD_FOUND_CONFIDENCE);
+  const ofMethod = (cs: readonly PayloadCandidate[]) => cs.find((c) => c.method === method && (bitOrder === null || c.bitOrder === bitOrder)) ?? cs.find((c) => c.method === method);
+  const shortText = (c: PayloadCandidate) => c.method === method && c.bitOrder === bitOrder && c.terminated && c.text !== null && c.length > 0;
   const pick =
-    found.find((c) => c.method === method && (bitOrder === null || c.bitOrder === bitOrder)) ??
-    found.find((c) => c.method === method) ??
+    ofMethod(found) ??
     found[0] ??
-    (method === 'exif' ? report.candidates.find((c) => c.field !== undefined) : undefined);
+    (method === 'exif' || method === 'eoi' ? report.candidates.find((c) => c.method === method && c.length > 0) : report.candidates.find(shortText));
   if (!pick) return null;
   const p: ScanPayload = { method: pick.method, bitOrder: pick.bitOrder, length: pick.length, text: pick.text, hex: pick.hex, truncated: pick.truncated };
   if (pick.field !== undefined) p.field = pick.field;
