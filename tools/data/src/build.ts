@@ -1390,11 +1390,17 @@ function isRasterAlpha(c: Cover): boolean {
 
 /** Valid UTF-8 of printable characters (tab, LF, CR allowed), as payload extraction defines text. */
 function isText(b: Uint8Array): boolean {
+  let s: string;
   try {
-    return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(utf8Strict.decode(b));
+    s = utf8Strict.decode(b);
   } catch {
     return false;
   }
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127) return false;
+  }
+  return true;
 }
 
 /** Payloads up to this many bytes are written into the manifest whole (base64); every payload's SHA-256 is. */
