@@ -181,7 +181,7 @@ def main():
     w("  them; text payloads get the right order 98–100 % of the time.")
     w("- Payload recovery: 4 detected exif payloads over 1 KiB written as UNICODE UserComments from bytes that are not")
     w("  UTF-8 could not be checked (the manifest keeps payloads whole only up to 1 KiB; the embedder wrote their lossy")
-    w("  decoding), so they count as not recovered.")
+    w("  decoding; the generator now writes such payloads under the 'undefined' code), so they count as not recovered.")
     w("- Low-rate random payloads (≤ 0.1 bpp), keyed scattered LSB and LSB matching on noisy covers are hard for any")
     w("  keyless detector; so are payloads in tiny images. JPEG DCT-domain tools (steghide, outguess, F5) were not in")
     w("  the training data at all.")

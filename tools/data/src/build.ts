@@ -108,7 +108,8 @@ function listSources(covers: string, shared: string): Source[] {
 const TEXT_CORPUS: string[] = [];
 function corpus(): string[] {
   if (TEXT_CORPUS.length) return TEXT_CORPUS;
-  for (const dir of ['/usr/share/common-licenses', join(ROOT, '../shared/docs'), join(ROOT, 'README.md')]) {
+  // Fixed texts only (not this repository's README, which changes with the code), so a rebuild gives the same payloads.
+  for (const dir of ['/usr/share/common-licenses', join(ROOT, '../shared/docs')]) {
     try {
       const files = statSync(dir).isDirectory() ? readdirSync(dir).map((f) => join(dir, f)) : [dir];
       for (const f of files) {
@@ -1285,7 +1286,8 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
       bitOrder,
       truncate: true,
       ...(method === 'eoi' ? { marker: rng.bool(0.3) } : {}),
-      ...(method === 'exif' ? { exifHeader: rng.bool(0.8) ? 'ascii' : rng.bool() ? 'unicode' : 'jis' } : {}),
+      // a UNICODE comment holds text: bytes that are not UTF-8 go under the 'undefined' code instead
+      ...(method === 'exif' ? { exifHeader: rng.bool(0.8) ? 'ascii' : rng.bool() ? (isText(payload) ? 'unicode' : 'undefined') : 'jis' } : {}),
       encode,
     });
     return {
