@@ -163,7 +163,7 @@ def main():
     w("## Training and export\n")
     w(f"- {len(hist)} epochs in {m['train_seconds'] / 60:.1f} min (Debian python3-torch 1.13, one thread, 50-minute budget including preprocessing, while the compared run used the other core); loss {hist[0]['loss']:.3f} → {hist[-1]['loss']:.3f}.")
     w(f"- ONNX parity, onnxruntime-node 1.30 (inputs computed from the image files by @starlight/core) vs PyTorch (inputs from the shards), all {parity['rows']} test images: max |Δ| = " + ", ".join(f"{k} {v:.2e}" for k, v in parity["maxAbsDiff"].items()) + f" (tolerance {parity['tolerance']}).")
-    w("- Reproduce: `npm run data && npm run train` (data ≈ 12 min: 7.1 min of files, 4.8 min of shards; training 50 min on this 2-core machine).\n")
+    w("- Reproduce: `npm run data && npm run train` (data ≈ 12 min: 7.1 min of files, 4.8 min of shards; training 50 min on this 2-core machine). This model's dataset files and manifest are what `tools/data/src/build.ts` writes at commit 0c0e516; later commits draw other text payloads from the same kinds of text (the corpus no longer includes the repository README, which changes with the code) and write random-byte exif payloads under the 'undefined' code.\n")
     w("## Known weaknesses\n")
     w("- The targets of issue 4 (FPR ≤ 0.05 % with ≥ 99.5 % detection per method) are NOT met by this model; see the tables.")
     w("- Payloads hidden in metadata text (PNG text chunks, JPEG COM, XMP, GIF comments) are mostly missed (see the")
