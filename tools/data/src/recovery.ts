@@ -5,12 +5,13 @@
  *
  * A payload counts as recovered when its bytes, or its text as UTF-8, hash to the embedded payload;
  * when the embedder cut the payload to the cover's capacity, when the reported bytes are a prefix of
- * it; for a UNICODE UserComment, when they are the UTF-16 of the payload as the embedder decoded it. Counted for the Starlight framings (the five methods) and for files appended after the image
- * (eoi). Metadata-text and headerless LSB attacks have no single right answer (a field may hold the
+ * it; for a UNICODE UserComment, when they are the UTF-16 of the payload as the embedder decoded it.
+ * Counted for the Starlight framings (the five methods) and for files appended after the image (eoi). Metadata-text and headerless LSB attacks have no single right answer (a field may hold the
  * payload encoded; a keyed payload has no framing) and are left out.
  *
  * Usage: tsx tools/data/src/recovery.ts <dataset-dir> <model.onnx> [--out recovery.json]
  */
+import { userCommentValue } from '@starlight/embed';
 import { createScanner } from '@starlight/runtime-node';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -26,15 +27,8 @@ interface Tally {
 }
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-const utf16 = (s: string, le: boolean): Uint8Array => {
-  const b = new Uint8Array(2 * s.length);
-  for (let i = 0; i < s.length; i++) {
-    const u = s.charCodeAt(i);
-    b[2 * i + (le ? 0 : 1)] = u & 255;
-    b[2 * i + (le ? 1 : 0)] = u >> 8;
-  }
-  return b;
-};
+/** A UNICODE UserComment's message bytes, as @starlight/embed writes them (its 8-byte character code dropped). */
+const utf16 = (s: string, order: 'II' | 'MM'): Uint8Array => userCommentValue(s, 'unicode', order).subarray(8);
 const hexBytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
 
 async function main(): Promise<void> {
@@ -71,7 +65,7 @@ async function main(): Promise<void> {
       // A UNICODE UserComment holds text: the embedder wrote bytes that are not UTF-8 as their lossy
       // UTF-8 decoding (U+FFFD), in UTF-16 of either byte order. That is the message it holds.
       const lossy = new TextDecoder().decode(embedded);
-      exact = p.text === lossy || [utf16(lossy, true), utf16(lossy, false)].some((u) => u.length === bytes.length && u.every((b, i) => b === bytes[i]));
+      exact = p.text === lossy || [utf16(lossy, 'II'), utf16(lossy, 'MM')].some((u) => u.length === bytes.length && u.every((b, i) => b === bytes[i]));
     }
     const prefix = r.payload_truncated === true && embedded !== null && bytes.length > 0 && bytes.length <= embedded.length && bytes.every((b, i) => b === embedded[i]);
     if (exact || prefix) t.recovered++;
