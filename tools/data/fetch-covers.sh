@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Download the Debian packages whose images are our clean covers and unpack them into
 # .cache/covers/<package>/ (no installation). Keep to these sources: other image sets stay free
-# for independent evaluation.
+# for independent evaluation. Usage: fetch-covers.sh [dest [package...]] (other packages: the
+# held-out evaluation, tools/data/src/heldout.ts).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dest="${1:-$root/.cache/covers}"
 pkgs=(adwaita-icon-theme gnome-icon-theme tango-icon-theme gimp-data gimp-data-extras
       extremetuxracer-data neverball-data hedgewars-data supertux-data frozen-bubble-data freeciv-data)
+if [ $# -gt 1 ]; then pkgs=("${@:2}"); fi
 mkdir -p "$dest/debs"
 cd "$dest/debs"
 for p in "${pkgs[@]}"; do

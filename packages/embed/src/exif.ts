@@ -18,6 +18,10 @@ export interface ExifOptions {
   exif?: TiffField[];
   /** The UserComment value (0x9286), header included; omitted when undefined. */
   userComment?: Uint8Array;
+  /** GPS IFD fields (0x8825 points to them); no GPS IFD when undefined. */
+  gps?: TiffField[];
+  /** A JPEG thumbnail, written in IFD1 as cameras do; none when undefined. */
+  thumbnail?: Uint8Array;
 }
 
 export type CommentHeader = 'ascii' | 'unicode' | 'jis' | 'undefined' | 'none';
@@ -93,29 +97,43 @@ function fieldBytes(f: TiffField, le: boolean): { count: number; data: Uint8Arra
 }
 
 /**
- * Build a TIFF/Exif block: header, IFD0 (with the Exif pointer 0x8769), the Exif sub-IFD
- * (with UserComment 0x9286 when given), values over 4 bytes in a data area after each IFD,
- * word-aligned. No "Exif\0\0" prefix (JPEG's APP1 adds it; PNG eXIf and WebP EXIF don't).
+ * Build a TIFF/Exif block: header, IFD0 (with the Exif pointer 0x8769, and the GPS pointer 0x8825
+ * when GPS fields are given), the Exif sub-IFD (with UserComment 0x9286 when given), the GPS IFD,
+ * and IFD1 with a JPEG thumbnail when one is given (as cameras write it: Compression 6,
+ * JPEGInterchangeFormat/Length, the thumbnail's bytes after IFD1). Values over 4 bytes go in a data
+ * area after each IFD, word-aligned. No "Exif\0\0" prefix (JPEG's APP1 adds it; PNG eXIf and WebP EXIF don't).
  */
 export function buildExif(options: ExifOptions = {}): Uint8Array {
   const le = (options.byteOrder ?? 'II') === 'II';
-  const ifd0 = [...(options.ifd0 ?? DEFAULT_IFD0)].filter((f) => f.tag !== 0x8769);
+  const pointers = [0x8769, 0x8825];
+  const ifd0 = [...(options.ifd0 ?? DEFAULT_IFD0)].filter((f) => !pointers.includes(f.tag));
   const exif = [...(options.exif ?? DEFAULT_EXIF)].filter((f) => f.tag !== 0x9286);
   if (options.userComment) exif.push({ tag: 0x9286, type: 7, value: options.userComment });
   ifd0.push({ tag: 0x8769, type: 4, value: [0] }); // patched below
-  ifd0.sort((a, b) => a.tag - b.tag);
-  exif.sort((a, b) => a.tag - b.tag);
+  if (options.gps) ifd0.push({ tag: 0x8825, type: 4, value: [0] });
+  const thumb = options.thumbnail;
+  const ifd1: TiffField[] | null = thumb
+    ? [
+        { tag: 0x0103, type: 3, value: [6] },
+        { tag: 0x011a, type: 5, value: [72, 1] },
+        { tag: 0x011b, type: 5, value: [72, 1] },
+        { tag: 0x0128, type: 3, value: [2] },
+        { tag: 0x0201, type: 4, value: [0] }, // patched below
+        { tag: 0x0202, type: 4, value: [thumb.length] },
+      ]
+    : null;
 
-  const layout = (fields: TiffField[], at: number): { bytes: Uint8Array; ptrAt: number } => {
-    const enc = fields.map((f) => ({ f, ...fieldBytes(f, le) }));
-    const dirSize = 2 + 12 * fields.length + 4;
+  /** One IFD at offset `at`: its bytes and where each pointer-like tag's value sits in them. */
+  const layout = (fields: TiffField[], at: number): { bytes: Uint8Array; slots: Map<number, number>; next: number } => {
+    const enc = [...fields].sort((a, b) => a.tag - b.tag).map((f) => ({ f, ...fieldBytes(f, le) }));
+    const dirSize = 2 + 12 * enc.length + 4;
     let dataSize = 0;
     for (const e of enc) if (e.data.length > 4) dataSize += e.data.length + (e.data.length & 1);
     const bytes = new Uint8Array(dirSize + dataSize);
     const dv = new DataView(bytes.buffer);
-    dv.setUint16(0, fields.length, le);
+    dv.setUint16(0, enc.length, le);
     let dataAt = dirSize;
-    let ptrAt = -1;
+    const slots = new Map<number, number>();
     enc.forEach((e, i) => {
       const o = 2 + 12 * i;
       dv.setUint16(o, e.f.tag, le);
@@ -127,16 +145,31 @@ export function buildExif(options: ExifOptions = {}): Uint8Array {
         bytes.set(e.data, dataAt);
         dataAt += e.data.length + (e.data.length & 1);
       }
-      if (e.f.tag === 0x8769) ptrAt = o + 8;
+      slots.set(e.f.tag, o + 8);
     });
-    dv.setUint32(dirSize - 4, 0, le); // no next IFD
-    return { bytes, ptrAt };
+    dv.setUint32(dirSize - 4, 0, le); // no next IFD unless patched
+    return { bytes, slots, next: dirSize - 4 };
   };
-  const ifd0At = 8;
-  const first = layout(ifd0, ifd0At);
-  const exifAt = ifd0At + first.bytes.length;
-  const sub = layout(exif, exifAt);
-  new DataView(first.bytes.buffer).setUint32(first.ptrAt, exifAt, le);
+  const set = (b: Uint8Array, at: number, v: number): void => new DataView(b.buffer, b.byteOffset).setUint32(at, v, le);
+  const first = layout(ifd0, 8);
+  let at = 8 + first.bytes.length;
+  const sub = layout(exif, at);
+  set(first.bytes, first.slots.get(0x8769)!, at);
+  at += sub.bytes.length;
+  const parts = [first.bytes, sub.bytes];
+  if (options.gps) {
+    const gps = layout(options.gps, at);
+    set(first.bytes, first.slots.get(0x8825)!, at);
+    at += gps.bytes.length;
+    parts.push(gps.bytes);
+  }
+  if (ifd1 && thumb) {
+    const one = layout(ifd1, at);
+    set(first.bytes, first.next, at);
+    at += one.bytes.length;
+    set(one.bytes, one.slots.get(0x0201)!, at);
+    parts.push(one.bytes, thumb);
+  }
   const header = le ? Uint8Array.of(0x49, 0x49, 0x2a, 0, 8, 0, 0, 0) : Uint8Array.of(0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8);
-  return concatBytes(header, first.bytes, sub.bytes);
+  return concatBytes(header, ...parts);
 }

@@ -47,6 +47,9 @@ export interface EmbedOptions extends FramingOptions {
   /** exif: the other IFD0 / Exif fields (default: a plausible camera set). */
   exifIfd0?: TiffField[];
   exifFields?: TiffField[];
+  /** exif: GPS fields and a JPEG thumbnail (IFD1), as cameras write them. */
+  exifGps?: TiffField[];
+  exifThumbnail?: Uint8Array;
   /** lsb.rgb: write an RGB (3) or RGBA (4) image; default: RGBA when the cover has alpha. */
   channels?: 3 | 4;
   /** Extra encoder options (JPEG quality, PNG text chunks, BMP depth for eoi, …). */
@@ -232,6 +235,8 @@ export async function embedPayload(cover: Cover, o: EmbedOptions): Promise<Embed
       const exifOptions: Parameters<typeof buildExif>[0] = { byteOrder, userComment: value };
       if (o.exifIfd0) exifOptions.ifd0 = o.exifIfd0;
       if (o.exifFields) exifOptions.exif = o.exifFields;
+      if (o.exifGps) exifOptions.gps = o.exifGps;
+      if (o.exifThumbnail) exifOptions.thumbnail = o.exifThumbnail;
       enc.exif = buildExif(exifOptions);
       return { ...base, file: await encodeImage(cover, o.format, enc), bitOrder: null, framed: value, bitsUsed: 0, capacityBits: 0, truncated: false };
     }

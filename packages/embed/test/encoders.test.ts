@@ -205,6 +205,7 @@ describe('WebP (lossless, exact) and JPEG via wasm', () => {
 });
 
 describe('EXIF builder', () => {
+  const rng = new Rng(6);
   it.each(['II', 'MM'] as const)('%s: core finds the UserComment in the Exif sub-IFD', (bo) => {
     const value = userCommentValue('hello exif', 'ascii', bo);
     const t = buildExif({ byteOrder: bo, userComment: value });
@@ -213,6 +214,47 @@ describe('EXIF builder', () => {
     expect(uc.littleEndian).toBe(bo === 'II');
     expect(same(uc.value, value)).toBe(true);
   });
+  it.each(['II', 'MM'] as const)('%s: a camera block (GPS IFD, MakerNote, IFD1 thumbnail) keeps every pointer right', async (bo) => {
+    const le = bo === 'II';
+    const thumb = await encodeJpegRgba(raster(rng, 40, 30, 4).data, 40, 30, 80);
+    const maker = rng.bytes(3000);
+    const value = userCommentValue('under a camera block', 'ascii', bo);
+    const t = buildExif({
+      byteOrder: bo,
+      exif: [{ tag: 0x927c, type: 7, value: maker }],
+      gps: [{ tag: 0x0001, type: 2, value: 'N' }, { tag: 0x0002, type: 5, value: [51, 1, 30, 1, 1234, 100] }],
+      userComment: value,
+      thumbnail: thumb,
+    });
+    const dv = new DataView(t.buffer, t.byteOffset);
+    /** The IFD at `at` as tag -> [type, count, value-or-offset], and its next-IFD pointer. */
+    const ifd = (at: number): { tags: Map<number, [number, number, number]>; next: number } => {
+      const n = dv.getUint16(at, le);
+      const tags = new Map<number, [number, number, number]>();
+      for (let i = 0; i < n; i++) {
+        const o = at + 2 + 12 * i;
+        tags.set(dv.getUint16(o, le), [dv.getUint16(o + 2, le), dv.getUint32(o + 4, le), dv.getUint32(o + 8, le)]);
+      }
+      return { tags, next: dv.getUint32(at + 2 + 12 * n, le) };
+    };
+    const ifd0 = ifd(dv.getUint32(4, le));
+    const exif = ifd(ifd0.tags.get(0x8769)![2]);
+    const [, makerLen, makerAt] = exif.tags.get(0x927c)!;
+    expect(same(t.subarray(makerAt, makerAt + makerLen), maker)).toBe(true);
+    const gps = ifd(ifd0.tags.get(0x8825)![2]);
+    const [, latCount, latAt] = gps.tags.get(0x0002)!;
+    expect([latCount, dv.getUint32(latAt, le), dv.getUint32(latAt + 16, le)]).toEqual([3, 51, 1234]);
+    const one = ifd(ifd0.next);
+    const short = (v: number): number => (le ? v & 0xffff : v >>> 16); // a SHORT sits in the first 2 bytes of the slot
+    expect(short(one.tags.get(0x0103)![2])).toBe(6); // JPEG-compressed thumbnail
+    const at = one.tags.get(0x0201)![2];
+    const len = one.tags.get(0x0202)![2];
+    expect(same(t.subarray(at, at + len), thumb)).toBe(true);
+    expect(at + len).toBe(t.length);
+    // the Starlight exif method still reads its message under all of it
+    expect(same(findUserComment(t)!.value, value)).toBe(true);
+  });
+
   it('unicode comments are UTF-16 in the TIFF byte order', () => {
     expect(Array.from(userCommentValue('A', 'unicode', 'II').subarray(8))).toEqual([0x41, 0]);
     expect(Array.from(userCommentValue('A', 'unicode', 'MM').subarray(8))).toEqual([0, 0x41]);

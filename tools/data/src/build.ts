@@ -34,6 +34,7 @@ import {
   type Cover,
   type EmbedMethod,
   type EncodeOptions,
+  type ExifOptions,
   type ImageFormatName,
   type PngText,
   type RasterImage,
@@ -284,6 +285,18 @@ function withAlpha(rng: Rng, r: RasterImage): RasterImage {
   return { width: r.width, height: r.height, channels: 4, data };
 }
 
+/** Grey + alpha (PNG colour type 4, Pillow's LA): the cover's own alpha, else one of withAlpha's. */
+function toGreyAlpha(rng: Rng, r: RasterImage): RasterImage {
+  const g = toGrey(r).data;
+  const a = withAlpha(rng, r).data;
+  const data = new Uint8Array(g.length * 4);
+  for (let i = 0; i < g.length; i++) {
+    data[4 * i] = data[4 * i + 1] = data[4 * i + 2] = g[i]!;
+    data[4 * i + 3] = a[4 * i + 3]!;
+  }
+  return { width: r.width, height: r.height, channels: 4, data };
+}
+
 /** The clean format mix: [flavour, weight]. */
 const CLEAN_FLAVOURS: [string, number][] = [
   ['png-rgb', 18],
@@ -291,6 +304,7 @@ const CLEAN_FLAVOURS: [string, number][] = [
   ['png-p', 8],
   ['png-p-trns', 3],
   ['png-l', 4],
+  ['png-la', 3],
   ['gif', 12],
   ['jpeg', 18],
   ['webp-lossy', 10],
@@ -526,15 +540,119 @@ const CAMERAS: [string, string, string][] = [
 ];
 const LENSES = ['EF-S18-55mm f/3.5-5.6 IS STM', 'iPhone 12 back dual wide camera 4.2mm f/1.6', 'FE 28-70mm F3.5-5.6 OSS', 'XF18-55mmF2.8-4 R LM OIS', '24.0-70.0 mm f/2.8'];
 
+/** Where a maker's MakerNote starts: its vendor header (Canon and Samsung write none). */
+const MAKER_PREFIX: [string, string][] = [
+  ['NIKON', 'Nikon\0\u0002\u0011\0\0'],
+  ['OLYMPUS', 'OLYMPUS\0II\u0003\0'],
+  ['FUJIFILM', 'FUJIFILM\u000c\0\0\0'],
+  ['SONY', 'SONY DSC \0\0\0'],
+  ['Panasonic', 'Panasonic\0\0\0'],
+  ['Apple', 'Apple iOS\0\0\u0001MM'],
+  ['HUAWEI', 'HUAWEI\0\0'],
+  ['Google', 'HDRP\u0002'],
+];
+
+/**
+ * A MakerNote as cameras write it (0.3-40 KB): the vendor header, then an IFD whose values are
+ * mostly small numbers, zeros and short strings, and often enciphered or packed blocks (Nikon and
+ * Sony encipher shot data) that read as random bytes. Real photographs carry one; a detector that
+ * took a large or high-entropy EXIF block for a payload would flag every camera picture.
+ */
+function makerNote(rng: Rng, make: string, le: boolean): Uint8Array {
+  const prefix = latin1Bytes(MAKER_PREFIX.find(([k]) => make.toUpperCase().startsWith(k.toUpperCase()))?.[1] ?? '');
+  const n = rng.int(8, 60);
+  const values: [number, number, Uint8Array][] = []; // type, count, bytes
+  for (let i = 0; i < n; i++) {
+    const u = rng.float();
+    if (u < 0.45) {
+      const count = rng.int(1, u < 0.2 ? 2 : 64);
+      const b = new Uint8Array(2 * count);
+      const dv = new DataView(b.buffer);
+      const scale = rng.pick([1, 16, 256, 4096, 65535]);
+      for (let k = 0; k < count; k++) dv.setUint16(2 * k, rng.bool(0.3) ? 0 : rng.int(0, scale), le);
+      values.push([3, count, b]);
+    } else if (u < 0.6) {
+      const count = rng.int(1, 8);
+      const b = new Uint8Array(4 * count);
+      const dv = new DataView(b.buffer);
+      for (let k = 0; k < count; k++) dv.setUint32(4 * k, rng.bool(0.4) ? rng.int(0, 255) : rng.int(0, 2 ** 31), le);
+      values.push([4, count, b]);
+    } else if (u < 0.72) {
+      const str = rng.pick([make.split(' ')[0]!, 'Ver.1.00 ', '0100', 'AUTO', 'NORMAL', 'FINE   ', String(rng.int(1e6, 1e9)), 'OFF', 'STANDARD', ' '.repeat(rng.int(4, 32))]);
+      values.push([2, str.length + 1, latin1Bytes(`${str}\0`)]);
+    } else {
+      // undefined blocks: zeros and small numbers, or (one in four) enciphered/packed data
+      const len = Math.round(Math.exp(Math.log(16) + rng.float() * (Math.log(rng.bool(0.3) ? 12000 : 1500) - Math.log(16))));
+      const b = rng.bool(0.25) ? rng.bytes(len) : Uint8Array.from({ length: len }, () => (rng.bool(0.5) ? 0 : rng.int(0, rng.pick([3, 15, 100, 255]))));
+      values.push([7, len, b]);
+    }
+  }
+  const dirSize = 2 + 12 * n + 4;
+  const dataSize = values.reduce((a, [, , b]) => a + (b.length > 4 ? b.length + (b.length & 1) : 0), 0);
+  const out = new Uint8Array(prefix.length + dirSize + dataSize);
+  out.set(prefix, 0);
+  const dv = new DataView(out.buffer);
+  const base = prefix.length;
+  dv.setUint16(base, n, le);
+  let at = base + dirSize;
+  values.forEach(([type, count, b], i) => {
+    const o = base + 2 + 12 * i;
+    dv.setUint16(o, 1 + i * rng.int(1, 3), le);
+    dv.setUint16(o + 2, type, le);
+    dv.setUint32(o + 4, count, le);
+    if (b.length <= 4) out.set(b, o + 8);
+    else {
+      dv.setUint32(o + 8, at, le);
+      out.set(b, at);
+      at += b.length + (b.length & 1);
+    }
+  });
+  return out;
+}
+
+/** A GPS IFD as phones write it. */
+function gpsFields(rng: Rng, when: When): TiffField[] {
+  const dms = (deg: number): number[] => [Math.floor(deg), 1, Math.floor((deg % 1) * 60), 1, rng.int(0, 5999), 100];
+  const l = local(when);
+  return [
+    { tag: 0x0000, type: 1, value: [2, 2, 0, 0] },
+    { tag: 0x0001, type: 2, value: rng.pick(['N', 'S']) },
+    { tag: 0x0002, type: 5, value: dms(rng.float() * 70) },
+    { tag: 0x0003, type: 2, value: rng.pick(['E', 'W']) },
+    { tag: 0x0004, type: 5, value: dms(rng.float() * 180) },
+    { tag: 0x0005, type: 1, value: [0] },
+    { tag: 0x0006, type: 5, value: [rng.int(0, 300000), 100] },
+    { tag: 0x0007, type: 5, value: [rng.int(0, 23), 1, rng.int(0, 59), 1, rng.int(0, 59), 1] },
+    { tag: 0x001d, type: 2, value: `${l.Y}:${pad2(l.M + 1)}:${pad2(l.D)}` },
+  ];
+}
+
+type ExifParts = ExifOptions & { byteOrder: 'II' | 'MM' };
+interface ExifWish {
+  camera?: boolean;
+  software?: string;
+  w?: number;
+  h?: number;
+  /** A JPEG thumbnail of the picture, for IFD1 (cameras write one). */
+  thumb?: Uint8Array;
+}
+
 /** A TIFF/EXIF block as a camera or an editor writes it (any UserComment is blank: a filled one is the exif method). */
-function legitExif(rng: Rng, o: { camera?: boolean; software?: string; w?: number; h?: number } = {}): Uint8Array {
+function legitExif(rng: Rng, o: ExifWish = {}): Uint8Array {
+  return buildExif(exifParts(rng, o));
+}
+
+/** The fields of legitExif's block (the exif method's stego writes its UserComment among them). */
+function exifParts(rng: Rng, o: ExifWish = {}): ExifParts {
   const byteOrder = rng.bool() ? 'II' : 'MM';
   const camera = o.camera ?? rng.bool(0.6);
-  if (camera && o.software === undefined && rng.bool(0.25)) return buildExif({ byteOrder }); // the stock camera set, as before
+  if (camera && o.software === undefined && rng.bool(0.15)) return { byteOrder }; // the stock camera set, as before
   const shot = randomWhen(rng);
   const ifd0: TiffField[] = [];
   const ex: TiffField[] = [{ tag: 0x9000, type: 7, value: latin1Bytes(rng.pick(['0220', '0221', '0230', '0231', '0232'])) }];
   let software = o.software;
+  let gps: TiffField[] | undefined;
+  let thumbnail: Uint8Array | undefined;
   if (camera) {
     const [make, model, fw] = rng.pick(CAMERAS);
     ifd0.push({ tag: 0x010f, type: 2, value: make }, { tag: 0x0110, type: 2, value: model });
@@ -553,6 +671,14 @@ function legitExif(rng: Rng, o: { camera?: boolean; software?: string; w?: numbe
     );
     if (rng.bool(0.3)) ex.push({ tag: 0xa434, type: 2, value: rng.pick(LENSES) });
     if (rng.bool(0.15)) ex.push({ tag: 0x9286, type: 7, value: rng.bool() ? userCommentValue(new Uint8Array(rng.int(0, 256)), 'undefined') : userCommentValue(' '.repeat(rng.int(1, 120)), 'ascii') });
+    // what real camera files carry besides: maker notes, sub-second times, unique ids, serials, GPS, a thumbnail
+    if (rng.bool(0.3)) ex.push({ tag: 0x9101, type: 7, value: Uint8Array.of(1, 2, 3, 0) }, { tag: 0xa000, type: 7, value: latin1Bytes('0100') });
+    if (rng.bool(0.3)) ex.push({ tag: 0x9291, type: 2, value: String(rng.int(0, 999)).padStart(rng.pick([2, 3]), '0') });
+    if (rng.bool(0.15)) ex.push({ tag: 0xa420, type: 2, value: randomHex(rng, 16, rng.bool(0.5)) });
+    if (rng.bool(0.15)) ex.push({ tag: 0xa431, type: 2, value: String(rng.int(1e5, 1e10)) });
+    if (rng.bool(0.7)) ex.push({ tag: 0x927c, type: 7, value: makerNote(rng, make, byteOrder === 'II') });
+    if (rng.bool(0.3)) gps = gpsFields(rng, shot);
+    if (o.thumb && rng.bool(0.7)) thumbnail = o.thumb;
   } else {
     ex.push({ tag: 0xa001, type: 3, value: [rng.bool(0.7) ? 1 : 65535] });
     if (software === undefined && rng.bool(0.8)) software = rng.pick(EDITORS);
@@ -564,7 +690,8 @@ function legitExif(rng: Rng, o: { camera?: boolean; software?: string; w?: numbe
   ifd0.push({ tag: 0x0132, type: 2, value: exifDate(later(rng, shot)) });
   if (rng.bool(0.1)) ifd0.push({ tag: 0x013b, type: 2, value: rng.pick(PEOPLE) });
   if (rng.bool(0.08)) ifd0.push({ tag: 0x8298, type: 2, value: copyrightText(rng) });
-  return buildExif({ byteOrder, ifd0, exif: ex });
+  if (!thumbnail && o.thumb && rng.bool(0.15)) thumbnail = o.thumb; // editors keep or write one too
+  return { byteOrder, ifd0, exif: ex, ...(gps ? { gps } : {}), ...(thumbnail ? { thumbnail } : {}) };
 }
 
 /** IPTC-IIM records (2:xx), bare or in a Photoshop 8BIM 0x0404 resource, as ImageMagick keeps them. */
@@ -935,7 +1062,7 @@ const exifWithPrefix = (t: Uint8Array): Uint8Array => {
   return out;
 };
 
-function legitPng(rng: Rng, w: number, h: number): EncodeOptions {
+function legitPng(rng: Rng, w: number, h: number, thumb?: Uint8Array): EncodeOptions {
   const text: PngText[] = [];
   const o: EncodeOptions = {};
   const xmp = (style: XmpStyle, human = rng.bool(0.3)): string => buildXmp(rng, { style, format: 'png', w, h, human });
@@ -957,7 +1084,7 @@ function legitPng(rng: Rng, w: number, h: number): EncodeOptions {
       if (rng.bool(0.7)) text.push(pngText('Comment', 'Created with GIMP'));
       if (rng.bool(0.5)) o.xmp = xmp('gimp');
       if (rng.bool(0.2)) text.push(pngText('Raw profile type exif', rawProfile('exif', exifWithPrefix(legitExif(rng, { software: `GIMP 2.10.${rng.int(8, 38)}`, w, h }))), 'zTXt'));
-      else if (rng.bool(0.1)) o.exif = legitExif(rng, { w, h });
+      else if (rng.bool(0.1)) o.exif = legitExif(rng, { w, h, thumb });
       if (!text.length && !o.xmp && !o.exif) text.push(pngText('Comment', 'Created with GIMP'));
       break;
     case 'imagemagick': {
@@ -965,7 +1092,7 @@ function legitPng(rng: Rng, w: number, h: number): EncodeOptions {
       const m = later(rng, c, 400);
       text.push(pngText('date:create', isoDate(c)), pngText('date:modify', isoDate(m)));
       if (rng.bool(0.4)) text.push(pngText('date:timestamp', isoDate(later(rng, m, 2))));
-      if (rng.bool(0.25)) text.push(pngText('Raw profile type exif', rawProfile('exif', exifWithPrefix(legitExif(rng, { w, h }))), 'zTXt'));
+      if (rng.bool(0.25)) text.push(pngText('Raw profile type exif', rawProfile('exif', exifWithPrefix(legitExif(rng, { w, h, thumb }))), 'zTXt'));
       if (rng.bool(0.1)) text.push(pngText('Raw profile type iptc', rawProfile('iptc', iptcBlock(rng)), 'zTXt'));
       if (rng.bool(0.15)) text.unshift(...humanPngText(rng, rng.int(1, 2)));
       if (rng.bool(0.1)) o.xmp = xmp(legitXmpStyle(rng, 'png'));
@@ -988,7 +1115,7 @@ function legitPng(rng: Rng, w: number, h: number): EncodeOptions {
       }
       break;
     default:
-      o.exif = legitExif(rng, { camera: true, w, h });
+      o.exif = legitExif(rng, { camera: true, w, h, thumb });
       if (rng.bool(0.2)) o.xmp = xmp(legitXmpStyle(rng, 'png'));
   }
   if (text.length) o.png = { text };
@@ -1012,7 +1139,7 @@ const JPEG_COMMENTS = (rng: Rng): Uint8Array | string =>
     [copyrightText(rng), 0.5],
   ]);
 
-function legitJpeg(rng: Rng, w: number, h: number): EncodeOptions {
+function legitJpeg(rng: Rng, w: number, h: number, thumb?: Uint8Array): EncodeOptions {
   const o: EncodeOptions = {};
   const xmp = (style: XmpStyle, human = rng.bool(0.3)): string => buildXmp(rng, { style, format: 'jpeg', w, h, human });
   switch (pick(rng, [
@@ -1024,7 +1151,7 @@ function legitJpeg(rng: Rng, w: number, h: number): EncodeOptions {
     ['xmp', 1],
   ])) {
     case 'camera':
-      o.exif = legitExif(rng, { camera: true, w, h });
+      o.exif = legitExif(rng, { camera: true, w, h, thumb });
       if (rng.bool(0.15)) o.xmp = xmp(rng.pick(['photoshop', 'exiftool', 'apple'] as const));
       if (rng.bool(0.05)) o.comments = ['AppleMark\n'];
       break;
@@ -1033,7 +1160,7 @@ function legitJpeg(rng: Rng, w: number, h: number): EncodeOptions {
       break;
     case 'gimp':
       if (rng.bool(0.8)) o.comments = ['Created with GIMP'];
-      if (rng.bool(0.5)) o.exif = legitExif(rng, { camera: rng.bool(), software: `GIMP 2.10.${rng.int(8, 38)}`, w, h });
+      if (rng.bool(0.5)) o.exif = legitExif(rng, { camera: rng.bool(), software: `GIMP 2.10.${rng.int(8, 38)}`, w, h, thumb });
       if (rng.bool(0.4) || (!o.comments && !o.exif)) o.xmp = xmp('gimp');
       break;
     case 'photoshop':
@@ -1041,16 +1168,16 @@ function legitJpeg(rng: Rng, w: number, h: number): EncodeOptions {
         o.comments = [latin1Bytes('File written by Adobe Photoshop\u00a8 4.0')];
         break;
       }
-      if (rng.bool(0.8)) o.exif = legitExif(rng, { camera: rng.bool(0.4), software: rng.pick(['Adobe Photoshop 22.4 (Windows)', 'Adobe Photoshop CS6 (Windows)', 'Adobe Photoshop 24.1 (Macintosh)']), w, h });
+      if (rng.bool(0.8)) o.exif = legitExif(rng, { camera: rng.bool(0.4), software: rng.pick(['Adobe Photoshop 22.4 (Windows)', 'Adobe Photoshop CS6 (Windows)', 'Adobe Photoshop 24.1 (Macintosh)']), w, h, thumb });
       if (rng.bool(0.7) || !o.exif) o.xmp = xmp(rng.bool(0.7) ? 'photoshop' : 'photoshop-cs');
       break;
     case 'com':
       o.comments = [JPEG_COMMENTS(rng)];
-      if (rng.bool(0.3)) o.exif = legitExif(rng, { w, h });
+      if (rng.bool(0.3)) o.exif = legitExif(rng, { w, h, thumb });
       break;
     default:
       o.xmp = xmp(rng.bool(0.6) ? 'exiftool' : legitXmpStyle(rng, 'jpeg'), true);
-      if (rng.bool(0.3)) o.exif = legitExif(rng, { w, h });
+      if (rng.bool(0.3)) o.exif = legitExif(rng, { w, h, thumb });
   }
   return o;
 }
@@ -1063,10 +1190,10 @@ function legitGif(rng: Rng): EncodeOptions {
   return { gif: { comments } };
 }
 
-function legitWebp(rng: Rng, w: number, h: number): EncodeOptions {
+function legitWebp(rng: Rng, w: number, h: number, thumb?: Uint8Array): EncodeOptions {
   const o: EncodeOptions = {};
   const u = rng.float();
-  if (u < 0.7) o.exif = legitExif(rng, { w, h });
+  if (u < 0.7) o.exif = legitExif(rng, { w, h, thumb });
   if (u >= 0.4) o.xmp = buildXmp(rng, { style: legitXmpStyle(rng, 'webp'), format: 'webp', w, h, human: rng.bool(0.3) });
   return o;
 }
@@ -1077,17 +1204,17 @@ function legitWebp(rng: Rng, w: number, h: number): EncodeOptions {
  * profiles, GIMP comments, human Title/Author/Copyright/...), eXIf, XMP packets (Photoshop, GIMP,
  * exiftool, macOS), JPEG COM + EXIF + XMP, WebP EXIF/XMP, GIF comments. BMP carries none ({}).
  */
-function legitMetadata(rng: Rng, format: string, size: { w: number; h: number } = { w: 0, h: 0 }): EncodeOptions {
+function legitMetadata(rng: Rng, format: string, size: { w: number; h: number; thumb?: Uint8Array } = { w: 0, h: 0 }): EncodeOptions {
   const f = format.split('-')[0] as MetaFormat;
   const w = size.w || rng.int(16, 1024);
   const h = size.h || rng.int(16, 1024);
   switch (f) {
     case 'png':
-      return legitPng(rng, w, h);
+      return legitPng(rng, w, h, size.thumb);
     case 'jpeg':
-      return legitJpeg(rng, w, h);
+      return legitJpeg(rng, w, h, size.thumb);
     case 'webp':
-      return legitWebp(rng, w, h);
+      return legitWebp(rng, w, h, size.thumb);
     case 'gif':
       return legitGif(rng);
     default:
@@ -1105,6 +1232,7 @@ function mergeMeta(a: EncodeOptions, b: EncodeOptions): EncodeOptions {
 }
 
 const CLEAN_META_SHARE = 0.3;
+const PADDED_SHARE = 0.03;
 const STEGO_META_SHARE = 0.15;
 const canCarryMeta = (format: string): boolean => !format.startsWith('bmp');
 
@@ -1179,11 +1307,11 @@ const insertAt = <T>(rng: Rng, list: T[], item: T): T[] => {
   return out;
 };
 
-async function encodeClean(rng: Rng, cover: RasterImage): Promise<{ file: Uint8Array; format: string; w: number; h: number }> {
+async function encodeClean(rng: Rng, cover: RasterImage, thumb: Uint8Array): Promise<{ file: Uint8Array; format: string; w: number; h: number }> {
   const fl = pick(rng, CLEAN_FLAVOURS);
   let c: Cover = cover;
   // ~30 % of the clean images that can carry metadata get what real software writes
-  const meta: EncodeOptions = canCarryMeta(fl) && rng.bool(CLEAN_META_SHARE) ? legitMetadata(rng, fl, { w: cover.width, h: cover.height }) : {};
+  const meta: EncodeOptions = canCarryMeta(fl) && rng.bool(CLEAN_META_SHARE) ? legitMetadata(rng, fl, { w: cover.width, h: cover.height, thumb }) : {};
   let file: Uint8Array;
   switch (fl) {
     case 'png-rgb':
@@ -1202,6 +1330,10 @@ async function encodeClean(rng: Rng, cover: RasterImage): Promise<{ file: Uint8A
     case 'png-l':
       c = toGrey(cover);
       file = await encodeImage(c, 'png', meta);
+      break;
+    case 'png-la':
+      c = toGreyAlpha(rng, cover);
+      file = await encodeImage(c, 'png', mergeMeta({ png: { colorType: 4 } }, meta));
       break;
     case 'gif':
       c = rng.bool(0.3) ? toGrey(cover) : dropAlpha(cover);
@@ -1222,6 +1354,11 @@ async function encodeClean(rng: Rng, cover: RasterImage): Promise<{ file: Uint8A
     default:
       c = rng.bool(0.2) ? toIndexed(dropAlpha(cover)) : dropAlpha(cover);
       file = await encodeImage(c, 'bmp');
+  }
+  // Some writers pad a file after its end (zeros or 0xFF, up to a sector or more): data after the end that says nothing.
+  if (fl !== 'bmp' && rng.bool(PADDED_SHARE)) {
+    const len = Math.round(Math.exp(rng.float() * Math.log(32768)));
+    file = appendData(file, new Uint8Array(len).fill(rng.bool(0.7) ? 0 : 0xff));
   }
   return { file, format: fl, w: cover.width, h: cover.height };
 }
@@ -1254,16 +1391,23 @@ interface StegoOut {
 
 const LOSSLESS_RASTER: ImageFormatName[] = ['png', 'bmp', 'webp'];
 
+/** The JPEG thumbnail a camera or editor writes into EXIF IFD1 (160 px on the long side at most). */
+async function thumbnailOf(r: RasterImage, quality: number): Promise<Uint8Array> {
+  const k = Math.min(1, 160 / Math.max(r.width, r.height));
+  const t = scaleBox(dropAlpha(r), Math.max(1, Math.round(r.width * k)), Math.max(1, Math.round(r.height * k)));
+  return encodeImage(t, 'jpeg', { jpegQuality: quality });
+}
+
 async function encodeRaster(rng: Rng, r: RasterImage, fmt: ImageFormatName, meta: EncodeOptions = {}): Promise<Uint8Array> {
   return encodeImage(fmt === 'bmp' && r.channels === 4 && rng.bool(0.5) ? dropAlpha(r) : r, fmt, meta);
 }
 
 /** Legit metadata for ~15 % of the non-metadata stego that can carry it, so that metadata presence is no clean signal. */
-function stegoMeta(rng: Rng, format: ImageFormatName, w: number, h: number): EncodeOptions {
-  return canCarryMeta(format) && rng.bool(STEGO_META_SHARE) ? legitMetadata(rng, format, { w, h }) : {};
+function stegoMeta(rng: Rng, format: ImageFormatName, w: number, h: number, thumb: Uint8Array): EncodeOptions {
+  return canCarryMeta(format) && rng.bool(STEGO_META_SHARE) ? legitMetadata(rng, format, { w, h, thumb }) : {};
 }
 
-async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
+async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array): Promise<StegoOut> {
   const attack = rng.bool(0.25) ? pick(rng, ATTACKS) : null;
   const rgb = dropAlpha(cover);
   if (!attack) {
@@ -1278,7 +1422,9 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
     else if (method === 'exif') capBytes = 1500;
     const payload = payloadFor(rng, Math.max(1, capBytes));
     // the exif method writes its own EXIF: no extra metadata there
-    const encode: EncodeOptions = { ...(method === 'exif' ? {} : stegoMeta(rng, format, c.width, c.height)), ...(format === 'jpeg' ? { jpegQuality: rng.int(60, 95) } : {}) };
+    const encode: EncodeOptions = { ...(method === 'exif' ? {} : stegoMeta(rng, format, c.width, c.height, thumb)), ...(format === 'jpeg' ? { jpegQuality: rng.int(60, 95) } : {}) };
+    // half the exif stego hides its UserComment among a real camera's or editor's fields (maker notes, GPS, thumbnail)
+    const around = method === 'exif' && rng.bool(0.5) ? exifParts(rng, { camera: rng.bool(0.7), w: c.width, h: c.height, thumb }) : null;
     const r = await embedPayload(c, {
       method,
       format,
@@ -1288,6 +1434,7 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
       ...(method === 'eoi' ? { marker: rng.bool(0.3) } : {}),
       // a UNICODE comment holds text: bytes that are not UTF-8 go under the 'undefined' code instead
       ...(method === 'exif' ? { exifHeader: rng.bool(0.8) ? 'ascii' : rng.bool() ? (isText(payload) ? 'unicode' : 'undefined') : 'jis' } : {}),
+      ...(around ? { exifByteOrder: around.byteOrder, ...(around.ifd0 ? { exifIfd0: around.ifd0 } : {}), ...(around.exif ? { exifFields: around.exif } : {}), ...(around.gps ? { exifGps: around.gps } : {}), ...(around.thumbnail ? { exifThumbnail: around.thumbnail } : {}) } : {}),
       encode,
     });
     return {
@@ -1318,17 +1465,17 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
         lengthPrefix: rng.bool(0.3),
       } as never);
       const sequential = attack === 'lsb-seq-noterm' || attack === 'lsb-one-channel';
-      return { file: await encodeRaster(rng, r.stego, fmt, stegoMeta(rng, fmt, rgb.width, rgb.height)), format: fmt, method: 'lsb.rgb', bitOrder: sequential ? bo : null, variant: attack, payload };
+      return { file: await encodeRaster(rng, r.stego, fmt, stegoMeta(rng, fmt, rgb.width, rgb.height, thumb)), format: fmt, method: 'lsb.rgb', bitOrder: sequential ? bo : null, variant: attack, payload };
     }
     case 'lsb-rate': {
       const bpp = Math.exp(Math.log(0.01) + rng.float() * (Math.log(1) - Math.log(0.01)));
       const r = embedAtRate(rgb, bpp, { seed: rng.int(1, 1e9), ...(rng.bool() ? { key: rng.int(1, 1e9) } : {}), matching: rng.bool(0.3) });
-      return { file: await encodeRaster(rng, r.stego, fmt, stegoMeta(rng, fmt, rgb.width, rgb.height)), format: fmt, method: 'lsb.rgb', bitOrder: null, variant: `lsb-rate`, payload: r.payload };
+      return { file: await encodeRaster(rng, r.stego, fmt, stegoMeta(rng, fmt, rgb.width, rgb.height, thumb)), format: fmt, method: 'lsb.rgb', bitOrder: null, variant: `lsb-rate`, payload: r.payload };
     }
     case 'append-zip':
     case 'append-png': {
       const host = (['png', 'jpeg', 'gif', 'webp', 'bmp'] as const)[rng.int(0, 4)]!;
-      const base = await encodeImage(host === 'gif' ? toIndexed(rgb) : rgb, host, stegoMeta(rng, host, rgb.width, rgb.height));
+      const base = await encodeImage(host === 'gif' ? toIndexed(rgb) : rgb, host, stegoMeta(rng, host, rgb.width, rgb.height, thumb));
       const inner = payloadFor(rng, 4096);
       const extra = attack === 'append-zip' ? makeZip([{ name: 'secret.txt', data: inner }]) : encodePng(syntheticCover(rng, 'noise', rng.int(8, 48), rng.int(8, 48)));
       return { file: appendData(base, extra), format: host, method: 'eoi', bitOrder: null, variant: attack, payload: extra };
@@ -1339,7 +1486,7 @@ async function makeStego(rng: Rng, cover: RasterImage): Promise<StegoOut> {
       // several places in the packet) or a GIF comment; 40 % also carry legit metadata beside it.
       const hid = hiddenPayload(rng);
       const withLegit = rng.bool(0.4);
-      const dims = { w: rgb.width, h: rgb.height };
+      const dims = { w: rgb.width, h: rgb.height, thumb };
       let file: Uint8Array;
       let format: string;
       if (attack === 'png-text') {
@@ -1420,14 +1567,15 @@ async function runItem(out: string, it: Item): Promise<ManifestRow> {
     raster = syntheticCover(rng, kind, Math.max(8, Math.round(s * (0.6 + 0.8 * rng.float()))), Math.max(8, s), rng.bool(0.3) ? 4 : 3);
   } else raster = deriveCover(rng, raster);
   const source = it.src?.source ?? `synthetic:${it.id}`;
+  const thumb = await thumbnailOf(raster, new Rng(it.seed ^ 0x5a5a5a).int(60, 92));
   if (it.kind === 'clean') {
-    const c = await encodeClean(rng, raster);
+    const c = await encodeClean(rng, raster, thumb);
     const ext = EXT[c.format.split('-')[0]!]!;
     const file = `files/${it.split}/${it.id}.${ext}`;
     writeFileSync(join(out, file), c.file);
     return { file, split: it.split, source, stego: 0, method: null, bit_order: null, variant: 'clean', format: c.format, width: c.w, height: c.h, payload_len: null };
   }
-  const s = await makeStego(rng, raster);
+  const s = await makeStego(rng, raster, thumb);
   const ext = EXT[s.format.split('-')[0]!]!;
   const file = `files/${it.split}/${it.id}.${ext}`;
   writeFileSync(join(out, file), s.file);
