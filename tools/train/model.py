@@ -94,6 +94,20 @@ class Head(nn.Module):
         return self.stego(z).squeeze(1), self.method(z), self.bit_order(z), emb
 
 
+class Ensemble(nn.Module):
+    """Heads trained apart (other seeds), averaged: logits by their mean, the embedding as the
+    normalised mean of the members' unit embeddings. Same inputs and outputs as one Head."""
+
+    def __init__(self, heads):
+        super().__init__()
+        self.heads = nn.ModuleList(heads)
+
+    def forward(self, *compact):
+        outs = [h(*compact) for h in self.heads]
+        mean = [torch.stack(o, dim=0).mean(dim=0) for o in zip(*outs)]
+        return mean[0], mean[1], mean[2], F.normalize(mean[3], dim=1)
+
+
 class StarlightNet(nn.Module):
     """What ships: streams in, logits out."""
 

@@ -36,3 +36,16 @@ assert all(c[s]["clean"] > 0 and c[s]["stego"] > 0 for s in c), c
 assert m["test"]["threshold_logit"] == t["test"]["threshold_logit"] and m["test"]["detection"] == t["test"]["detection"], (m["test"], t["test"])
 print("smoke ok:", json.dumps({"counts": c, "test_detection": m["test"]["detection"], "test_fpr": m["test"]["fpr"]}))
 PY
+# an ensemble of two runs trained apart (seeds 1 and 2) exports as one model whose outputs are the members' mean
+"$py" tools/train/train.py --data "$work/data/shards" --out "$work/model2" --epochs 1 --minutes 5 --batch 64 --triplet --seed 2
+"$py" tools/train/train.py --data "$work/data/shards" --out "$work/ensemble" --ensemble "$work/model" "$work/model2"
+npx tsx tools/data/src/parity.ts "$work/data" "$work/ensemble"
+"$py" - "$work" <<'PY'
+import json, sys, numpy as np
+w = sys.argv[1]
+a, b, e = (np.load(f"{w}/{d}/torch_stego_logit.npy") for d in ("model", "model2", "ensemble"))
+assert np.abs(e - (a + b) / 2).max() < 1e-5 and np.abs(a - b).max() > 1e-3, (e[:4], a[:4], b[:4])
+m = json.load(open(f"{w}/ensemble/metrics.json"))
+assert m["members"] == ["model", "model2"], m["members"]
+print("ensemble ok:", json.dumps({"test_detection": m["test"]["detection"], "test_fpr": m["test"]["fpr"]}))
+PY

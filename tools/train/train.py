@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import BIT_ORDERS, INPUTS, METHODS, OUTPUTS, Head, Preprocess, StarlightNet  # noqa: E402
+from model import BIT_ORDERS, INPUTS, METHODS, OUTPUTS, Ensemble, Head, Preprocess, StarlightNet  # noqa: E402
 
 torch.backends.mkldnn.enabled = False  # Debian's build: the oneDNN path is slower than BLAS here
 
@@ -262,7 +262,7 @@ def evaluate(logits, mlog, blog, emb, y_stego, y_method, y_bit, rows, cut, thres
 
 def train(args):
     t0 = time.time()
-    names = ("val", "test") if args.eval_only else ("train", "val", "test")
+    names = ("val", "test") if args.eval_only or args.ensemble else ("train", "val", "test")
     splits = {s: load_split(args.data, s) for s in names}
     print({s: len(v[1]) for s, v in splits.items()}, flush=True)
     compact = {}
@@ -272,6 +272,17 @@ def train(args):
         print(f"preprocessed {s}: {compact[s][0].shape[0]} rows in {time.time() - t:.0f}s", flush=True)
     ys = {s: labels(arr) for s, (arr, _) in splits.items()}
     stats_len = splits["val"][0]["stats"].shape[1]  # the head is sized from the shards' stats width
+    if args.ensemble:
+        # Average runs trained apart (their head.pt): one model, its threshold frozen on validation anew.
+        heads, olds = [], []
+        for d in args.ensemble:
+            h = Head(stats_len=stats_len)
+            h.load_state_dict(torch.load(os.path.join(d, "head.pt")))
+            heads.append(h)
+            olds.append(json.load(open(os.path.join(d, "metrics.json"))))
+        args.triplet, args.top_push = olds[0]["triplet"], olds[0].get("top_push", 0.0)
+        history = [dict(h, member=i) for i, o in enumerate(olds) for h in o["history"]]
+        return finish(Ensemble(heads), args, splits, compact, ys, history, max(o["train_seconds"] for o in olds), members=args.ensemble)
     if args.eval_only:
         # Re-freeze the threshold and re-export a trained run (head.pt), keeping its training history.
         head = Head(stats_len=stats_len)
@@ -352,7 +363,7 @@ def train(args):
     return finish(head, args, splits, compact, ys, history, time.time() - t0)
 
 
-def finish(head, args, splits, compact, ys, history, train_seconds):
+def finish(head, args, splits, compact, ys, history, train_seconds, members=None):
     """Freeze the threshold on validation, measure validation and test, save, export."""
     # The smallest threshold that keeps the validation clean false-positive rate <= target, chosen on
     # LOGITS in float64: in float32 the sigmoid of a logit above ~17 is exactly 1, so thresholds near
@@ -373,6 +384,8 @@ def finish(head, args, splits, compact, ys, history, train_seconds):
         "test": evaluate(tlog[0].double(), tlog[1], tlog[2], tlog[3], *ys["test"], splits["test"][1], cut, thr),
         "train_seconds": train_seconds,
     }
+    if members:
+        metrics["members"] = [os.path.basename(os.path.normpath(d)) for d in members]
     os.makedirs(args.out, exist_ok=True)
     torch.save(head.state_dict(), os.path.join(args.out, "head.pt"))
     with open(os.path.join(args.out, "metrics.json"), "w") as fh:
@@ -442,6 +455,7 @@ def main():
     ap.add_argument("--top-push-k", type=int, default=2)
     ap.add_argument("--top-push-margin", type=float, default=2.0)
     ap.add_argument("--eval-only", action="store_true", help="re-freeze the threshold, measure and export the run in --out (head.pt)")
+    ap.add_argument("--ensemble", nargs="+", metavar="RUN", help="average these runs' heads into one model in --out (threshold re-frozen)")
     ap.add_argument("--balance", action="store_true", help="draw stego rows 1/sqrt(variant count) (rare variants more often)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)

@@ -9,8 +9,8 @@
  * jpeg-com, xmp, gif-comment: raw, base64, hex or printable payloads in many fields), so that
  * neither metadata presence nor a text field by itself means stego.
  *
- * Usage: tsx tools/data/src/build.ts --out .cache/dataset [--clean 22000] [--stego 22000] [--seed 1]
- *        [--covers .cache/covers] [--shared ../shared] [--workers 2]
+ * Usage: tsx tools/data/src/build.ts --out .cache/dataset [--clean 26000] [--stego 22000] [--seed 1]
+ *        [--covers .cache/covers] [--shared ../shared | --no-sample] [--synthetic 0.08] [--workers 2]
  */
 import { decodeImage } from '@starlight/core';
 import {
@@ -81,10 +81,12 @@ function* walk(dir: string): Generator<string> {
 }
 
 /** Every raster source file, with the id of the picture it shows (icon sizes of one icon share it). */
-function listSources(covers: string, shared: string): Source[] {
+function listSources(covers: string, shared: string | null): Source[] {
   const out: Source[] = [];
-  const sample = join(shared, 'data/starlight-sample-clean');
-  for (const f of readdirSync(sample).sort()) out.push({ path: join(sample, f), source: `sample:${f.replace(/\.[^.]+$/, '')}` });
+  if (shared) {
+    const sample = join(shared, 'data/starlight-sample-clean');
+    for (const f of readdirSync(sample).sort()) out.push({ path: join(sample, f), source: `sample:${f.replace(/\.[^.]+$/, '')}` });
+  }
   let pkgs: string[] = [];
   try {
     pkgs = readdirSync(covers).filter((p) => p !== 'debs' && statSync(join(covers, p)).isDirectory()).sort();
@@ -1622,7 +1624,9 @@ async function main(): Promise<void> {
   const seed = Number(arg('seed', '1'));
   const workers = Number(arg('workers', '2'));
   const synthShare = Number(arg('synthetic', '0.08'));
-  const sources = listSources(resolve(arg('covers', join(ROOT, '.cache/covers'))), resolve(arg('shared', join(ROOT, '../shared'))));
+  // --no-sample: covers from --covers only (the held-out evaluation builds from other packages; tools/data/src/heldout.ts)
+  const shared = process.argv.includes('--no-sample') ? null : resolve(arg('shared', join(ROOT, '../shared')));
+  const sources = listSources(resolve(arg('covers', join(ROOT, '.cache/covers'))), shared);
   const bySplit: Record<Split, Source[][]> = { train: [[], []], val: [[], []], test: [[], []] };
   // Covers for clean and for stego come from disjoint sources (stego is made on OTHER covers).
   for (const s of sources) bySplit[splitOf(s.source)][hashString(`role:${s.source}`) & 1]!.push(s);
