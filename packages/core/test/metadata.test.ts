@@ -206,3 +206,64 @@ describe('weighted-stego LSB statistics', () => {
     expect(stats(rgb, { ...p, indices: replace(indices, (i) => i < 256) })[PALETTE + 2]!).toBeGreaterThan(0.5);
   });
 });
+
+describe('a caption in several fields is not the exif method', () => {
+  const jpeg = fixture('clean-0003.jpg');
+  const CAPTION = 'Colorful cups. Aarhus, Denmark. Processed in digiKam with the 01 preset.';
+  /** Little-endian TIFF: IFD0 (ImageDescription when given, Exif pointer) -> Exif IFD (UserComment, ASCII code). */
+  function tiff(description: string | null, comment: string): Uint8Array {
+    const desc = description === null ? null : enc.encode(description + '\0');
+    const uc = cat(enc.encode('ASCII\0\0\0'), enc.encode(comment));
+    const n0 = desc ? 2 : 1;
+    const ifd0 = 8;
+    const exifAt = ifd0 + 2 + 12 * n0 + 4;
+    const data = exifAt + 2 + 12 + 4;
+    const b = new Uint8Array(data + uc.length + (desc?.length ?? 0));
+    const dv = new DataView(b.buffer);
+    b.set([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0]);
+    dv.setUint16(ifd0, n0, true);
+    let e = ifd0 + 2;
+    if (desc) {
+      dv.setUint16(e, 0x010e, true);
+      dv.setUint16(e + 2, 2, true);
+      dv.setUint32(e + 4, desc.length, true);
+      dv.setUint32(e + 8, data + uc.length, true);
+      b.set(desc, data + uc.length);
+      e += 12;
+    }
+    dv.setUint16(e, 0x8769, true);
+    dv.setUint16(e + 2, 4, true);
+    dv.setUint32(e + 4, 1, true);
+    dv.setUint32(e + 8, exifAt, true);
+    dv.setUint16(exifAt, 1, true);
+    dv.setUint16(exifAt + 2, 0x9286, true);
+    dv.setUint16(exifAt + 4, 7, true);
+    dv.setUint32(exifAt + 6, uc.length, true);
+    dv.setUint32(exifAt + 10, data, true);
+    b.set(uc, data);
+    return b;
+  }
+  const app1 = (t: Uint8Array): [number, Uint8Array] => [0xe1, cat(enc.encode('Exif\0\0'), t)];
+  const userComment = async (file: Uint8Array) => {
+    const r = await extractPayload(file, { method: 'exif' });
+    return { found: r.found, uc: r.candidates.find((c) => c.field === undefined)! };
+  };
+
+  it('a caption in the UserComment alone is found; written to COM or ImageDescription as well it is listed, not found', async () => {
+    const alone = await userComment(jpegWith(jpeg, app1(tiff(null, CAPTION))));
+    expect(alone.found?.text).toBe(CAPTION);
+    const withCom = await userComment(jpegWith(jpeg, app1(tiff(null, CAPTION)), [0xfe, enc.encode(`  ${CAPTION.replace(/ /g, '  ')}\n`)]));
+    expect(withCom.found).toBeNull();
+    expect(withCom.uc.text).toBe(CAPTION);
+    expect(withCom.uc.evidence).toBeLessThanOrEqual(7);
+    expect(withCom.uc.reasons.join(' ')).toContain('the same text in jpeg:COM too');
+    const withDescription = await userComment(jpegWith(jpeg, app1(tiff(CAPTION, CAPTION))));
+    expect(withDescription.found).toBeNull();
+    expect(withDescription.uc.reasons.join(' ')).toContain('exif ImageDescription');
+  });
+
+  it('other text elsewhere changes nothing', async () => {
+    const r = await userComment(jpegWith(jpeg, app1(tiff('Holiday 2014', CAPTION)), [0xfe, enc.encode('Created with GIMP')]));
+    expect(r.found?.text).toBe(CAPTION);
+  });
+});

@@ -62,17 +62,51 @@ function readIfd(t: Uint8Array, at: number, le: boolean): Entry[] | null {
 }
 
 /** Find the UserComment in an Exif block as Pillow exposes it; null when absent or unreadable. */
-export function findUserComment(exif: Uint8Array): UserComment | null {
+/** The TIFF block, its byte order, IFD0's offset and entries; null when malformed. */
+function readIfd0(exif: Uint8Array): { t: Uint8Array; le: boolean; at: number; ifd0: Entry[] } | null {
   const t = tiffBlock(exif);
   if (!t) return null;
   const le = t[0] === 0x49;
-  const ifd0At = le ? (t[4]! | (t[5]! << 8) | (t[6]! << 16) | (t[7]! << 24)) >>> 0 : ((t[4]! << 24) | (t[5]! << 16) | (t[6]! << 8) | t[7]!) >>> 0;
-  const ifd0 = readIfd(t, ifd0At, le);
-  if (!ifd0) return null;
+  const at = le ? (t[4]! | (t[5]! << 8) | (t[6]! << 16) | (t[7]! << 24)) >>> 0 : ((t[4]! << 24) | (t[5]! << 16) | (t[6]! << 8) | t[7]!) >>> 0;
+  const ifd0 = readIfd(t, at, le);
+  return ifd0 ? { t, le, at, ifd0 } : null;
+}
+
+/** An entry's value bytes, or null when they do not fit the block. */
+function valueOf(t: Uint8Array, e: Entry): Uint8Array | null {
+  const size = (TYPE_SIZE[e.type] ?? 0) * e.count;
+  if (size === 0 || e.valueOffset + size > t.length || e.valueOffset < 0) return null;
+  return t.subarray(e.valueOffset, e.valueOffset + size);
+}
+
+/**
+ * The captions IFD0 holds: ImageDescription (0x010e, ASCII/UTF-8) and Windows' XPComment (0x9c9c,
+ * UTF-16LE), as [field, text] with NULs and surrounding blanks removed (empty ones left out).
+ */
+export function ifd0Captions(exif: Uint8Array): [string, string][] {
+  const r = readIfd0(exif);
+  if (!r) return [];
+  const out: [string, string][] = [];
+  for (const [tag, field, label] of [
+    [0x010e, 'exif ImageDescription', 'utf-8'],
+    [0x9c9c, 'exif XPComment', 'utf-16le'],
+  ] as const) {
+    const e = r.ifd0.find((x) => x.tag === tag);
+    const v = e ? valueOf(r.t, e) : null;
+    if (!v) continue;
+    const text = new TextDecoder(label).decode(v).replace(/\0+$/, '').trim();
+    if (text) out.push([field, text]);
+  }
+  return out;
+}
+
+export function findUserComment(exif: Uint8Array): UserComment | null {
+  const r = readIfd0(exif);
+  if (!r) return null;
+  const { t, le, at: ifd0At, ifd0 } = r;
   const take = (e: Entry, ifd: UserComment['ifd']): UserComment | null => {
-    const size = (TYPE_SIZE[e.type] ?? 0) * e.count;
-    if (size === 0 || e.valueOffset + size > t.length || e.valueOffset < 0) return null;
-    return { value: t.subarray(e.valueOffset, e.valueOffset + size), offset: e.valueOffset, littleEndian: le, ifd };
+    const value = valueOf(t, e);
+    return value ? { value, offset: e.valueOffset, littleEndian: le, ifd } : null;
   };
   const ptr = ifd0.find((e) => e.tag === TAG_EXIF_IFD);
   if (ptr && ptr.raw !== ifd0At) {

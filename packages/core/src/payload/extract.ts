@@ -4,7 +4,7 @@ import type { ContainerInfo, DecodedImage } from '../image.js';
 import { confidenceOf, E_AI42, E_BAD_CHAR, E_TERMINATOR, E_TEXT_PER_BYTE } from './confidence.js';
 import { xmpValues } from '../metadata.js';
 import { binaryShare, longestEncodedRun, metadataStructureOf } from './blob.js';
-import { findUserComment, splitCharacterCode, type CommentEncoding } from './exif.js';
+import { findUserComment, ifd0Captions, splitCharacterCode, type CommentEncoding } from './exif.js';
 import { readLsbBytes, reverseBits, type LsbRead } from './lsb.js';
 import { spatialCodeLengths, textCodeLengths, type BitPlane } from './spatial.js';
 import { decodeUtf8, distinctBytes, effectiveLength, isPrintableUtf8, scanText, toHex, type TextScan } from './text.js';
@@ -496,6 +496,13 @@ function exifCandidate(img: ContainerInfo, r: Resolved, out: PayloadCandidate[])
   if (text !== null) {
     evidence += scan.e;
     reasons.push(`printable text (${body.length} bytes)`);
+    const twin = sameTextElsewhere(img, text);
+    if (twin) {
+      // Photo managers (digiKam, Windows, Lightroom) write one caption to several fields at once; the
+      // exif method's message is in the UserComment alone. The caption stays listed, like metadata text.
+      evidence = Math.min(evidence, METADATA_MAX_EVIDENCE);
+      reasons.push(`the same text in ${twin} too: a caption written to several fields, listed like metadata text`);
+    }
   } else {
     evidence += 2 + Math.min(3, effectiveLength(body) / 50);
     reasons.push(`binary comment (${body.length} bytes)`);
@@ -507,6 +514,20 @@ function exifCandidate(img: ContainerInfo, r: Resolved, out: PayloadCandidate[])
     if (text !== null) text = null;
   }
   out.push(finish({ method: 'exif', bitOrder: null, bytes: body, text, evidence, truncated, terminated: false, marker: null, reasons, encoding }));
+  return null;
+}
+
+/** A metadata field other than the UserComment that holds the same text (blanks collapsed), if any. */
+function sameTextElsewhere(img: ContainerInfo, text: string): string | null {
+  const norm = (s: string): string => s.replace(/\s+/g, ' ').trim();
+  const t = norm(text);
+  if (!t) return null;
+  for (const [field, value] of ifd0Captions(img.exif)) if (norm(value) === t) return field;
+  const dec = new TextDecoder();
+  for (const f of img.text ?? []) {
+    const values = f.kind === 'xmp' ? xmpValues(f.value).map((v) => [`xmp ${v.name}`, v.value] as const) : [[f.key ? `${f.kind} ${f.key}` : f.kind, dec.decode(trimTrailingNuls(f.value))] as const];
+    for (const [field, value] of values) if (norm(value) === t) return field;
+  }
   return null;
 }
 
