@@ -4,8 +4,7 @@
  *     (@starlight/runtime-node, in-process) and in headless Chromium (@starlight/runtime-web), same run;
  *  2. images per second for a folder of 1,000 mixed images with the worker pool, 1 and 2 workers.
  *
- *   npx nx run tools-bench:bench      (or: npx tsx tools/bench/scan.bench.ts [--quick] [--no-browser] [--no-folder] [--web-threads=N] [--compare=other.onnx])
- *  --compare: the shipped model against another (e.g. the previous release), interleaved in one run on the 512² PNG.
+ *   npx nx run tools-bench:bench      (or: npx tsx tools/bench/scan.bench.ts [--quick] [--no-browser] [--no-folder] [--web-threads=N])
  */
 import { MODEL_URL } from '@starlight/model';
 import { createScanner, createScanPool } from '@starlight/runtime-node';
@@ -60,29 +59,6 @@ async function main() {
   // One breakdown, to say where the time goes.
   const r512 = await scanner.scan(images.find((i) => i.name === '512.png')!.bytes);
   await scanner.dispose();
-
-  // --compare: another model against the shipped one, calls interleaved so that machine noise falls on both.
-  const compare = args.find((a) => a.startsWith('--compare='))?.slice('--compare='.length);
-  if (compare) {
-    const bytes = images.find((i) => i.name === '512.png')!.bytes;
-    const pair = [await createScanner(), await createScanner({ model: compare })] as const;
-    const t: { total: number[]; infer: number[] }[] = [
-      { total: [], infer: [] },
-      { total: [], infer: [] },
-    ];
-    for (let i = 0; i < 20 + 4 * ITER; i++) {
-      for (const k of [0, 1] as const) {
-        const r = await pair[k].scan(bytes);
-        if (i >= 20) {
-          t[k]!.total.push(r.timings.totalMs);
-          t[k]!.infer.push(r.timings.inferMs);
-        }
-      }
-    }
-    const [a, b] = t as [(typeof t)[0], (typeof t)[0]];
-    console.log(`\nmodels on the 512² PNG, ${4 * ITER} interleaved calls each, ms p50: shipped total ${f(median(a.total))} (inference ${f(median(a.infer))}); ${compare} total ${f(median(b.total))} (inference ${f(median(b.infer))}); inference ratio shipped/compared ${(median(a.infer) / median(b.infer)).toFixed(2)}x`);
-    for (const s of pair) await s.dispose();
-  }
 
   // 1b. Chromium (onnxruntime-web, wasm).
   let web: Record<string, number[]> | null = null;
