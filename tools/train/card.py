@@ -65,6 +65,11 @@ def table(title, d):
     return "\n".join(out)
 
 
+def text_table(title, col, d):
+    """A two-column table of figures already written out (heldout.json holds them as text)."""
+    return "\n".join([f"| {title} | {col} |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in d.items()]) + "\n"
+
+
 def main():
     shipped, parity_path, out, rows_path, logits_path = sys.argv[1:6]
     m = json.load(open(shipped))
@@ -170,19 +175,15 @@ def main():
         w("threshold. Reproduce: `bash tools/data/heldout.sh` (writes packages/model/heldout.json).\n")
         w(f"**As the packages ship them** ({nat['files']} files: icons, game sprites, map tiles, wallpapers and photographs with")
         w(f"their cameras' EXIF): clean false-positive rate {nat['fpr']}.\n")
-        w("| package | flagged |\n| --- | --- |")
-        w("\n".join(f"| {k} | {v} |" for k, v in nat["byPackage"].items()) + "\n")
-        w("| format-mode | flagged |\n| --- | --- |")
-        w("\n".join(f"| {k} | {v} |" for k, v in nat["byFormat"].items()) + "\n")
+        w(text_table("package", "flagged", nat["byPackage"]))
+        w(text_table("format-mode", "flagged", nat["byFormat"]))
         if nat["flagged"]:
             w("Flagged files: " + "; ".join(f"`{f}`" for f in nat["flagged"]) + "\n")
         w(f"**Made by the generator from those packages' images** (`build.ts --covers .cache/heldout --no-sample --synthetic 0`,")
         w(f"{ds['files']} files, all splits): clean false-positive rate {ds['fpr']}; detection {ds['detection']};")
         w(f"method accuracy on detected stego {ds['methodAccuracy']}.\n")
-        w("| method (Starlight framings only) | detected |\n| --- | --- |")
-        w("\n".join(f"| {k} | {v} |" for k, v in ds["starlightByMethod"].items()) + "\n")
-        w("| variant | detected |\n| --- | --- |")
-        w("\n".join(f"| {k} | {v} |" for k, v in ds["byVariant"].items()) + "\n")
+        w(text_table("method (Starlight framings only)", "detected", ds["starlightByMethod"]))
+        w(text_table("variant", "detected", ds["byVariant"]))
     w("## Runs compared\n")
     w("Same data and splits; each run's threshold frozen on its own validation split for FPR ≤ 0.05 %.\n")
     w("| run | val detection | test detection | test FPR | Starlight framings (test) | metadata-text attacks (test) | silhouette | between/within |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
