@@ -2,7 +2,7 @@
 # Download the Debian packages whose images are our clean covers and unpack them into
 # .cache/covers/<package>/ (no installation). Keep to these sources: other image sets stay free
 # for independent evaluation. Usage: fetch-covers.sh [dest [package...]] (other packages: the
-# held-out evaluation, tools/data/src/heldout.ts).
+# held-out evaluation, tools/data/heldout.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dest="${1:-$root/.cache/covers}"
