@@ -56,6 +56,7 @@ const bump = (m: Record<string, Count>, key: string, hit: boolean): void => {
   c.n++;
   if (hit) c.hit++;
 };
+const total = (m: Record<string, Count>): Count => Object.values(m).reduce((a, c) => ({ n: a.n + c.n, hit: a.hit + c.hit }), { n: 0, hit: 0 });
 const table = (m: Record<string, Count>): Record<string, string> => Object.fromEntries(Object.entries(m).sort().map(([k, c]) => [k, rate(c.hit, c.n)]));
 
 const flaggedLine = (file: string, r: ScanResult): string =>
@@ -80,7 +81,7 @@ async function native(pool: ScanPool, dir: string): Promise<object> {
     bump(byFormat, `${r.format}-${r.mode}`, hit);
     if (hit) flagged.push(flaggedLine(file, r));
   }
-  const all = Object.values(byPackage).reduce((a, c) => ({ n: a.n + c.n, hit: a.hit + c.hit }), { n: 0, hit: 0 });
+  const all = total(byPackage);
   return { files: files.length, errors, fpr: rate(all.hit, all.n), byPackage: table(byPackage), byFormat: table(byFormat), flagged };
 }
 
@@ -113,9 +114,8 @@ async function dataset(pool: ScanPool, dir: string): Promise<object> {
       if (r.method === row.method) methodRight++;
     }
   }
-  const sum = (m: Record<string, Count>): Count => Object.values(m).reduce((a, c) => ({ n: a.n + c.n, hit: a.hit + c.hit }), { n: 0, hit: 0 });
-  const c = sum(clean);
-  const s = sum(method);
+  const c = total(clean);
+  const s = total(method);
   return {
     files: rows.length,
     fpr: rate(c.hit, c.n),
