@@ -1,4 +1,4 @@
-import { ascii, concat } from './bytes.js';
+import { ascii, concat, u32be } from './bytes.js';
 import { Inflate } from 'fflate';
 
 /**
@@ -60,18 +60,65 @@ export function pngTextField(type: 'tEXt' | 'zTXt' | 'iTXt', data: Uint8Array): 
     const raw = data.subarray(Math.min(tkey + 1, data.length));
     value = compressed ? inflateOr(raw) : raw;
   }
-  return { kind: key === 'XML:com.adobe.xmp' && type === 'iTXt' ? 'xmp' : `png:${type}`, key, value };
+  const packet = xmpPacketIn(value);
+  if (packet) return { kind: 'xmp', key, value: packet };
+  return { kind: `png:${type}`, key, value };
 }
 
-/** JPEG COM or APP1 XMP segment (payload after the length field) as a field, or null for other segments. */
+/**
+ * The XMP packet a text value holds, or null: a value that starts (after blanks, and after the
+ * "XML:com.adobe.xmp:" label ImageMagick writes when it turns a PNG's XMP chunk into a JPEG
+ * comment) with `<?xpacket` or `<x:xmpmeta`. Such packets are parsed as XMP wherever they sit.
+ */
+export function xmpPacketIn(value: Uint8Array): Uint8Array | null {
+  const head = ascii(value, 0, Math.min(value.length, 96));
+  const m = /^\s*(?:XML:com\.adobe\.xmp\s*:?\s*)?(?=<\?xpacket|<x:xmpmeta)/.exec(head);
+  return m ? value.subarray(m[0].length) : null;
+}
+
+/** JPEG COM or APP1 XMP segment (payload after the length field) as a field, or null for other segments (extended XMP: see ExtendedXmp). */
 export function jpegTextField(marker: number, seg: Uint8Array): MetadataText | null {
-  if (marker === 0xfe) return { kind: 'jpeg:COM', key: '', value: seg };
-  if (marker === 0xe1) {
-    if (ascii(seg, 0, XMP_JPEG.length) === XMP_JPEG) return { kind: 'xmp', key: '', value: seg.subarray(XMP_JPEG.length) };
-    // Extended XMP: 32-byte GUID, full length, offset, then a portion of the packet.
-    if (ascii(seg, 0, XMP_JPEG_EXT.length) === XMP_JPEG_EXT) return { kind: 'xmp', key: '', value: seg.subarray(XMP_JPEG_EXT.length + 40) };
+  if (marker === 0xfe) {
+    const packet = xmpPacketIn(seg);
+    return packet ? { kind: 'xmp', key: '', value: packet } : { kind: 'jpeg:COM', key: '', value: seg };
   }
+  if (marker === 0xe1 && ascii(seg, 0, XMP_JPEG.length) === XMP_JPEG) return { kind: 'xmp', key: '', value: seg.subarray(XMP_JPEG.length) };
   return null;
+}
+
+/**
+ * Extended XMP (JPEG APP1 "http://ns.adobe.com/xmp/extension/"): a packet too large for one segment,
+ * cut into portions that each carry the packet's GUID, its full length and the portion's offset.
+ * Photoshop writes megabytes of them (document ancestors, history). The portions of one GUID are put
+ * back together into one field, at most MAX_VALUE bytes, so the packet is read as the XML it is.
+ */
+export class ExtendedXmp {
+  private readonly packets = new Map<string, { buf: Uint8Array; filled: number; field: MetadataText }>();
+
+  /** Takes the segment when it is an extended XMP portion (returns false otherwise). */
+  add(seg: Uint8Array, fields: MetadataText[]): boolean {
+    if (ascii(seg, 0, XMP_JPEG_EXT.length) !== XMP_JPEG_EXT) return false;
+    const h = XMP_JPEG_EXT.length;
+    if (seg.length < h + 40) return true;
+    const guid = ascii(seg, h, 32);
+    const full = u32be(seg, h + 32);
+    const offset = u32be(seg, h + 36);
+    let p = this.packets.get(guid);
+    if (!p) {
+      if (fields.length >= MAX_FIELDS) return true;
+      const buf = new Uint8Array(Math.min(full, MAX_VALUE));
+      p = { buf, filled: 0, field: { kind: 'xmp', key: '', value: buf.subarray(0, 0) } };
+      this.packets.set(guid, p);
+      fields.push(p.field);
+    }
+    if (offset < p.buf.length) {
+      const portion = seg.subarray(h + 40, h + 40 + Math.min(seg.length - h - 40, p.buf.length - offset));
+      p.buf.set(portion, offset);
+      p.filled = Math.max(p.filled, offset + portion.length);
+      p.field.value = p.buf.subarray(0, p.filled);
+    }
+    return true;
+  }
 }
 
 /** The data of a GIF extension's sub-blocks, concatenated (the extension starts at `o`, after its label). */

@@ -56,6 +56,34 @@ describe('metadata text fields', () => {
     expect(w.text.map((t) => t.kind)).toEqual(['xmp']);
   });
 
+  it('an XMP packet in a JPEG COM (ImageMagick: "XML:com.adobe.xmp: <?xpacket…"), a PNG tEXt or a GIF comment is read as XMP', () => {
+    const com = readContainer(jpegWith(jpeg, [0xfe, enc.encode(`XML:com.adobe.xmp: ${XMP}`)], [0xfe, enc.encode('XML:com.adobe.xmp is a name')]));
+    expect(com.text.map((t) => t.kind)).toEqual(['xmp', 'jpeg:COM']);
+    expect(new TextDecoder().decode(com.text[0]!.value)).toBe(XMP);
+    const p = readContainer(pngWith(png, pngChunk('tEXt', cat(enc.encode('XML:com.adobe.xmp\0'), enc.encode(`\n ${XMP}`)))));
+    expect(p.text.map((t) => [t.kind, t.key])).toEqual([['xmp', 'XML:com.adobe.xmp']]);
+    expect(xmpValues(p.text[0]!.value)).toContainEqual({ name: 'rdf:li', value: SECRET });
+    expect(readContainer(gifWith(fixture('clean-0001.gif'), enc.encode(XMP))).text.map((t) => t.kind)).toEqual(['xmp']);
+  });
+
+  it('extended XMP portions are put back together by GUID and offset, whatever their order', () => {
+    const full = enc.encode(XMP.replace(SECRET, `${SECRET} ${'0123456789ABCDEF'.repeat(40)}`));
+    const portion = (guid: string, offset: number, bytes: Uint8Array) => {
+      const head = new Uint8Array(8);
+      new DataView(head.buffer).setUint32(0, full.length);
+      new DataView(head.buffer).setUint32(4, offset);
+      return [0xe1, cat(enc.encode('http://ns.adobe.com/xmp/extension/\0'), enc.encode(guid), head, bytes)] as [number, Uint8Array];
+    };
+    const g1 = 'D972DC24E6B1B3A1ABA3BD33290E55EC';
+    const g2 = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    const cut = 300;
+    const info = readContainer(jpegWith(jpeg, portion(g1, cut, full.subarray(cut)), portion(g2, 0, full.subarray(0, 100)), portion(g1, 0, full.subarray(0, cut))));
+    expect(info.text.map((t) => t.kind)).toEqual(['xmp', 'xmp']);
+    expect(info.text[0]!.value).toEqual(full);
+    expect(xmpValues(info.text[0]!.value).find((v) => v.name === 'rdf:li')!.value).toContain(SECRET);
+    expect(info.text[1]!.value).toEqual(full.subarray(0, 100));
+  });
+
   it('xmpValues lists element text and attribute values, not namespaces, with entities decoded', () => {
     const v = xmpValues(enc.encode(XMP.replace('midnight', 'midnight &amp; &#x263A;')));
     expect(v).toContainEqual({ name: 'xmp:CreatorTool', value: 'GIMP 2.10' });

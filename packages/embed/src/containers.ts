@@ -8,6 +8,9 @@ import { ascii, concatBytes, utf8 } from './bits.js';
 
 const EXIF_ID = ascii('Exif\0\0');
 export const XMP_ID = ascii('http://ns.adobe.com/xap/1.0/\0');
+const XMP_EXT_ID = ascii('http://ns.adobe.com/xmp/extension/\0');
+/** Bytes of an extended XMP packet per APP1 segment (Photoshop's figure). */
+const XMP_EXT_PORTION = 65400;
 
 function segment(marker: number, payload: Uint8Array): Uint8Array {
   if (payload.length > 65533) {
@@ -42,9 +45,45 @@ export function insertJpegSegments(jpeg: Uint8Array, s: JpegSegments): Uint8Arra
   while (jpeg[at] === 0xff && jpeg[at + 1] === 0xe0 && at + 4 <= jpeg.length) at += 2 + ((jpeg[at + 2]! << 8) | jpeg[at + 3]!);
   const parts: Uint8Array[] = [];
   if (s.exif) parts.push(segment(0xe1, concatBytes(EXIF_ID, s.exif)));
-  if (s.xmp !== undefined) parts.push(segment(0xe1, concatBytes(XMP_ID, utf8(s.xmp))));
+  if (s.xmp !== undefined) parts.push(...xmpSegments(s.xmp));
   for (const c of s.comments ?? []) parts.push(segment(0xfe, typeof c === 'string' ? utf8(c) : c));
   return concatBytes(jpeg.subarray(0, at), ...parts, jpeg.subarray(at));
+}
+
+/**
+ * APP1 XMP: one segment when the packet fits, else (as Photoshop does with megabytes of document
+ * ancestors) a standard packet that names the extended one by GUID (xmpNote:HasExtendedXMP) and the
+ * extended packet in portions of XMP_EXT_PORTION bytes, each with the GUID, the full length and its
+ * offset. The GUID is 32 hex digits of a hash of the packet (the spec asks for MD5; readers only match it).
+ */
+function xmpSegments(xmp: string): Uint8Array[] {
+  const bytes = utf8(xmp);
+  if (XMP_ID.length + bytes.length <= 65533) return [segment(0xe1, concatBytes(XMP_ID, bytes))];
+  const ext = utf8(xmp.replace(/<\?xpacket[^>]*\?>/g, '').trim());
+  const guid = guidOf(ext);
+  const main =
+    '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">\n <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n' +
+    `  <rdf:Description rdf:about="" xmlns:xmpNote="http://ns.adobe.com/xmp/note/" xmpNote:HasExtendedXMP="${guid}"/>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>`;
+  const out = [segment(0xe1, concatBytes(XMP_ID, utf8(main)))];
+  for (let o = 0; o < ext.length; o += XMP_EXT_PORTION) {
+    const head = new Uint8Array(8);
+    const dv = new DataView(head.buffer);
+    dv.setUint32(0, ext.length);
+    dv.setUint32(4, o);
+    out.push(segment(0xe1, concatBytes(XMP_EXT_ID, ascii(guid), head, ext.subarray(o, o + XMP_EXT_PORTION))));
+  }
+  return out;
+}
+
+/** 128 bits (four FNV-1a lanes) as 32 upper-case hex digits. */
+function guidOf(b: Uint8Array): string {
+  let out = '';
+  for (let lane = 0; lane < 4; lane++) {
+    let h = (0x811c9dc5 ^ Math.imul(lane, 0x9e3779b1)) >>> 0;
+    for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193) >>> 0;
+    out += h.toString(16).padStart(8, '0');
+  }
+  return out.toUpperCase();
 }
 
 /** A minimal XMP packet carrying `text` as dc:description. */

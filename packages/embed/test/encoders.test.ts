@@ -11,7 +11,8 @@ import { embedPayload } from '../src/methods.js';
 import { encodePng } from '../src/png.js';
 import { Rng } from '../src/prng.js';
 import type { IndexedImage, RasterImage } from '../src/image.js';
-import { addWebpMetadata } from '../src/containers.js';
+import { addWebpMetadata, insertJpegSegments } from '../src/containers.js';
+import { xmpValues } from '../../core/src/metadata.js';
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
 
@@ -201,6 +202,19 @@ describe('WebP (lossless, exact) and JPEG via wasm', () => {
     const d = await decodeImage(w);
     expect(d.mode).toBe('RGBA');
     expect(w[12 + 8]! & 0x18).toBe(0x18); // VP8X flags: alpha + EXIF
+  });
+
+  it('an XMP packet larger than one JPEG segment becomes a standard packet plus extended XMP that core puts back together', async () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => `<rdf:li>xmp.did:${i.toString(16).padStart(32, '0')}</rdf:li>`).join('');
+    const body = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"><photoshop:DocumentAncestors><rdf:Bag>${ids}</rdf:Bag></photoshop:DocumentAncestors></rdf:Description></rdf:RDF></x:xmpmeta>`;
+    const file = insertJpegSegments(await encodeJpegRgba(raster(rng, 16, 16, 4).data, 16, 16, 90), { xmp: `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>${body}<?xpacket end="w"?>` });
+    const info = readContainer(file);
+    expect(body.length).toBeGreaterThan(2 * 65533);
+    expect(info.text).toHaveLength(2);
+    const guid = xmpValues(info.text[0]!.value).find((v) => v.name === 'xmpNote:HasExtendedXMP')!.value;
+    expect(guid).toMatch(/^[0-9A-F]{32}$/);
+    expect(new TextDecoder().decode(info.text[1]!.value)).toBe(body);
+    expect((await decodeImage(file)).width).toBe(16);
   });
 });
 

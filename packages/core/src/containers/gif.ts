@@ -1,4 +1,4 @@
-import { gifSubBlocks, pushField, type MetadataText } from '../metadata.js';
+import { gifSubBlocks, pushField, xmpPacketIn, type MetadataText } from '../metadata.js';
 import { u16le } from '../bytes.js';
 import { corrupt, truncated } from '../errors.js';
 import type { ContainerInfo, DecodedImage, Limits } from '../image.js';
@@ -75,7 +75,11 @@ function parse(b: Uint8Array, limits: Required<Limits>): GifParse {
       if (label === 0xf9 && o + 5 < b.length && b[o + 1]! >= 4 && !first) {
         transparency = b[o + 2]! & 1 ? b[o + 5]! : null;
       }
-      if (label === 0xfe) pushField(text, { kind: 'gif:comment', key: '', value: gifSubBlocks(b, o + 1) });
+      if (label === 0xfe) {
+        const value = gifSubBlocks(b, o + 1);
+        const packet = xmpPacketIn(value);
+        pushField(text, packet ? { kind: 'xmp', key: '', value: packet } : { kind: 'gif:comment', key: '', value });
+      }
       const next = skipSubBlocks(b, o + 1);
       if (next < 0) break;
       o = next;

@@ -1,4 +1,4 @@
-import { jpegTextField, pushField, type MetadataText } from '../metadata.js';
+import { ExtendedXmp, jpegTextField, pushField, type MetadataText } from '../metadata.js';
 import { ascii, u16be, u16le, u32be, u32le } from '../bytes.js';
 import { corrupt, truncated } from '../errors.js';
 import type { ContainerInfo, ImageMode, Limits } from '../image.js';
@@ -41,6 +41,7 @@ export function parseJpegContainer(b: Uint8Array, limits: Required<Limits>): Jpe
   let o = 2;
   let exif: Uint8Array | null = null;
   const text: MetadataText[] = [];
+  const extendedXmp = new ExtendedXmp();
   let sof: { w: number; h: number; nc: number; progressive: boolean } | null = null;
   let adobeTransform = -1;
   let mpfCount = 0;
@@ -76,7 +77,7 @@ export function parseJpegContainer(b: Uint8Array, limits: Required<Limits>): Jpe
       throw truncated(`JPEG segment 0x${m.toString(16)} is cut short`);
     }
     const seg = b.subarray(o + 4, segEnd);
-    if (m === 0xfe || m === 0xe1) pushField(text, jpegTextField(m, seg));
+    if ((m === 0xfe || m === 0xe1) && !(m === 0xe1 && extendedXmp.add(seg, text))) pushField(text, jpegTextField(m, seg));
     if (m === 0xe1 && !exif && ascii(seg, 0, 6) === 'Exif\0\0') exif = seg;
     else if (m === 0xe2 && ascii(seg, 0, 4) === 'MPF\0') mpfCount = mpfImageCount(seg);
     else if (m === 0xee && ascii(seg, 0, 5) === 'Adobe' && seg.length >= 12) adobeTransform = seg[11]!;
