@@ -223,6 +223,7 @@ function scaleBox(r: RasterImage, w: number, h: number): RasterImage {
 /** Target side: mostly small (pixel art, icons, thumbnails), some large. */
 function targetSide(rng: Rng): number {
   const u = rng.float();
+  if (u < 0.1) return rng.int(8, 20);
   if (u < 0.35) return rng.int(16, 128);
   if (u < 0.75) return rng.int(128, 384);
   if (u < 0.93) return rng.int(384, 1024);
@@ -236,8 +237,8 @@ function deriveCover(rng: Rng, r: RasterImage): RasterImage {
   if (maxSide > side * 1.25) {
     if (rng.bool(0.6)) {
       // tile / crop
-      const w = Math.min(r.width, Math.max(16, Math.round(side * (0.6 + 0.8 * rng.float()))));
-      const h = Math.min(r.height, Math.max(16, Math.round(side * (0.6 + 0.8 * rng.float()))));
+      const w = Math.min(r.width, Math.max(8, Math.round(side * (0.6 + 0.8 * rng.float()))));
+      const h = Math.min(r.height, Math.max(8, Math.round(side * (0.6 + 0.8 * rng.float()))));
       out = crop(r, rng.int(0, r.width - w), rng.int(0, r.height - h), w, h);
     } else {
       const k = side / maxSide;
@@ -813,6 +814,55 @@ function xmpHistory(rng: Rng, agent: string, start: When, iid: () => string, mim
   return out;
 }
 
+/**
+ * photoshop:DocumentAncestors: the ids of every document ever placed or pasted into this one, which
+ * Photoshop carries along from file to file (1 to thousands, megabytes in extended XMP): xmp.did and
+ * adobe:docid UUIDs, bare hex ids of 16 or 32 digits, decimal numbers, uuid: URNs.
+ */
+function documentAncestors(rng: Rng): string[] {
+  const n = Math.floor(Math.exp(rng.float() * Math.log(4000)));
+  const forms = [
+    () => `xmp.did:${randomUuid(rng)}`,
+    () => `adobe:docid:photoshop:${randomUuid(rng)}`,
+    () => randomHex(rng, 16, true),
+    () => randomHex(rng, 8, true),
+    () => String(rng.int(1, 2 ** 31)),
+    () => `uuid:${randomUuid(rng).toUpperCase()}`,
+    () => `xmp.did:${randomHex(rng, 16, true)}`,
+  ];
+  const mix = forms.filter(() => rng.bool(0.5));
+  if (!mix.length) mix.push(rng.pick(forms));
+  return Array.from({ length: n }, () => rng.pick(mix)());
+}
+
+const PS_LOG: [string, string, string][] = [
+  ['File', 'opened', 'saved'],
+  ['文件', '已打开', '已存储'],
+  ['Datei', 'geöffnet', 'gespeichert'],
+  ['Fichier', 'ouvert', 'enregistré'],
+  ['ファイル', 'を開きました', 'を保存しました'],
+  ['Файл', 'открыт', 'сохранен'],
+];
+
+/** photoshop:History as Photoshop's history log writes it: "date<TAB>File path opened/saved", one event per line. */
+function photoshopHistoryLog(rng: Rng, start: When): string {
+  const [file, opened, saved] = rng.pick(PS_LOG);
+  const user = rng.pick(['admin', 'design', 'undine', 'mkoch', 'lisa', 'user01']);
+  const name = rng.pick(['Untitled-1', 'banner_final', '麒麟', 'Hintergrund', 'wallpaper v3', 'logo-2']);
+  const paths = [
+    `C:\\Users\\${user}\\AppData\\Roaming\\Adobe\\Adobe Photoshop CC 2019\\AutoRecover\\_${name}${randomHex(rng, 16, true)}.psb`,
+    `D:\\work\\${rng.pick(['clients', 'projects', '2020', 'UK'])}\\${name}.psd`,
+    `/Users/${user}/Desktop/${name}.psd`,
+  ];
+  const lines: string[] = [];
+  let w = start;
+  for (let i = 0, n = rng.int(1, 60); i < n; i++) {
+    lines.push(`${isoDate(w)}\t${file} ${rng.pick(paths)} ${i === 0 ? opened : saved}`);
+    w = later(rng, w, 0.05);
+  }
+  return lines.join('\n');
+}
+
 /** Short human fields (dc:title, dc:description, dc:rights, dc:creator), some of them. */
 function humanDc(rng: Rng): XProp[] {
   const out: XProp[] = [];
@@ -867,6 +917,8 @@ function buildXmp(rng: Rng, o: XmpOptions): string {
       if (rng.bool(0.7)) props.push({ q: 'photoshop:ICCProfile', v: rng.pick(['sRGB IEC61966-2.1', 'Adobe RGB (1998)', 'Display P3']) });
       props.push({ q: 'xmpMM:InstanceID', v: id('xmp.iid:') }, { q: 'xmpMM:DocumentID', v: cs || rng.bool(0.5) ? id('xmp.did:') : `adobe:docid:photoshop:${randomUuid(rng)}` }, { q: 'xmpMM:OriginalDocumentID', v: orig });
       props.push({ q: 'xmpMM:History', v: { history: xmpHistory(rng, tool, created, () => id('xmp.iid:'), mime, 'ps', orig.replace('xmp.did:', 'xmp.iid:')) } });
+      if (rng.bool(0.35)) props.push({ q: 'photoshop:DocumentAncestors', v: { bag: documentAncestors(rng) } });
+      if (rng.bool(0.2)) props.push({ q: 'photoshop:History', v: photoshopHistoryLog(rng, created) });
       if (rng.bool(0.7)) props.push({ q: 'tiff:Orientation', v: '1' }, { q: 'tiff:XResolution', v: '720000/10000' }, { q: 'tiff:YResolution', v: '720000/10000' }, { q: 'tiff:ResolutionUnit', v: '2' });
       props.push({ q: 'exif:ColorSpace', v: rng.pick(['1', '65535']) }, { q: 'exif:PixelXDimension', v: String(o.w) }, { q: 'exif:PixelYDimension', v: String(o.h) });
       attrForm = cs;
@@ -1120,6 +1172,11 @@ function legitPng(rng: Rng, w: number, h: number, thumb?: Uint8Array): EncodeOpt
       o.exif = legitExif(rng, { camera: true, w, h, thumb });
       if (rng.bool(0.2)) o.xmp = xmp(legitXmpStyle(rng, 'png'));
   }
+  // Some writers put the packet in a plain tEXt/zTXt chunk under the XMP keyword.
+  if (o.xmp && rng.bool(0.15)) {
+    text.push(pngText('XML:com.adobe.xmp', o.xmp.replace('\uFEFF', ''), rng.bool(0.7) ? 'tEXt' : 'zTXt'));
+    delete o.xmp;
+  }
   if (text.length) o.png = { text };
   return o;
 }
@@ -1180,6 +1237,11 @@ function legitJpeg(rng: Rng, w: number, h: number, thumb?: Uint8Array): EncodeOp
     default:
       o.xmp = xmp(rng.bool(0.6) ? 'exiftool' : legitXmpStyle(rng, 'jpeg'), true);
       if (rng.bool(0.3)) o.exif = legitExif(rng, { w, h, thumb });
+  }
+  // ImageMagick, converting a PNG whose XMP sits in a text chunk, writes the packet as a comment.
+  if (o.xmp && rng.bool(0.1)) {
+    o.comments = [...(o.comments ?? []), `XML:com.adobe.xmp: ${o.xmp}`];
+    delete o.xmp;
   }
   return o;
 }
