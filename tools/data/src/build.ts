@@ -1238,8 +1238,8 @@ function legitJpeg(rng: Rng, w: number, h: number, thumb?: Uint8Array): EncodeOp
       o.xmp = xmp(rng.bool(0.6) ? 'exiftool' : legitXmpStyle(rng, 'jpeg'), true);
       if (rng.bool(0.3)) o.exif = legitExif(rng, { w, h, thumb });
   }
-  // ImageMagick, converting a PNG whose XMP sits in a text chunk, writes the packet as a comment.
-  if (o.xmp && rng.bool(0.1)) {
+  // ImageMagick, converting a PNG whose XMP sits in a text chunk, writes the packet as a comment (when it fits one segment).
+  if (o.xmp && rng.bool(0.1) && new TextEncoder().encode(o.xmp).length < 65000) {
     o.comments = [...(o.comments ?? []), `XML:com.adobe.xmp: ${o.xmp}`];
     delete o.xmp;
   }
