@@ -77,7 +77,7 @@ export function parseJpegContainer(b: Uint8Array, limits: Required<Limits>): Jpe
       throw truncated(`JPEG segment 0x${m.toString(16)} is cut short`);
     }
     const seg = b.subarray(o + 4, segEnd);
-    if ((m === 0xfe || m === 0xe1) && !(m === 0xe1 && extendedXmp.add(seg, text))) pushField(text, jpegTextField(m, seg));
+    if (m === 0xfe || (m === 0xe1 && !extendedXmp.add(seg, text))) pushField(text, jpegTextField(m, seg));
     if (m === 0xe1 && !exif && ascii(seg, 0, 6) === 'Exif\0\0') exif = seg;
     else if (m === 0xe2 && ascii(seg, 0, 4) === 'MPF\0') mpfCount = mpfImageCount(seg);
     else if (m === 0xee && ascii(seg, 0, 5) === 'Adobe' && seg.length >= 12) adobeTransform = seg[11]!;
