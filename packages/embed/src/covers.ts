@@ -58,12 +58,14 @@ export function syntheticCover(rng: Rng, kind: SyntheticKind, width: number, hei
     }
     case 'checker':
     case 'stripes': {
+      // Two colours; with alpha, the 'off' cells are opaque, transparent or translucent (one value per image).
       const size = rng.int(1, 16);
+      const offAlpha = rng.pick([255, 0, rng.int(1, 254)]);
       for (let y = 0; y < h; y++)
         for (let x = 0; x < w; x++) {
           const on = kind === 'checker' ? (Math.floor(x / size) + Math.floor(y / size)) & 1 : Math.floor(x / size) & 1;
           const col = colour[on]!;
-          for (let c = 0; c < ch; c++) set(x, y, c, c === 3 ? (on ? 255 : rng.pick([0, 255])) : col[c]!);
+          for (let c = 0; c < ch; c++) set(x, y, c, c === 3 ? (on ? 255 : offAlpha) : col[c]!);
         }
       break;
     }
