@@ -21,7 +21,10 @@ export interface ContainerInfo {
   exif: Uint8Array;
   /** Text fields of the metadata (PNG text chunks, JPEG COM, XMP, GIF comments), in file order. */
   text: readonly MetadataText[];
-  /** Offset just past the last byte that belongs to the container: appended data starts here. */
+  /**
+   * Offset just past the last byte that belongs to the container: appended data starts here. A JPEG's
+   * preview image or motion-photo video that its own metadata declares after EOI belongs to it.
+   */
   end: number;
   /** True for JPEG and lossy (VP8) WebP, whose pixels carry compression noise. */
   lossy: boolean;

@@ -295,3 +295,84 @@ describe('a caption in several fields is not the exif method', () => {
     expect(r.found?.text).toBe(CAPTION);
   });
 });
+
+describe('data after a JPEG end that its metadata declares', () => {
+  const jpeg = fixture('clean-0003.jpg');
+  const preview = fixture('clean-0040.jpg');
+  const SOI_TIFF = 12; // SOI, APP1 marker and length, 'Exif\0\0': the TIFF header's file offset when APP1 comes first
+  const zeros = (n: number) => new Uint8Array(n);
+  /** Little-endian TIFF: IFD0 -> Exif IFD -> MakerNote as a plain IFD (Minolta): PreviewImageStart/Length. */
+  function minoltaTiff(start: number, length: number): Uint8Array {
+    const b = new Uint8Array(8 + 18 + 18 + 30);
+    const dv = new DataView(b.buffer);
+    b.set([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0]);
+    const entry = (at: number, tag: number, type: number, count: number, value: number) => {
+      dv.setUint16(at, tag, true);
+      dv.setUint16(at + 2, type, true);
+      dv.setUint32(at + 4, count, true);
+      dv.setUint32(at + 8, value, true);
+    };
+    dv.setUint16(8, 1, true);
+    entry(10, 0x8769, 4, 1, 26); // IFD0 (next IFD: 0) -> Exif IFD at 26
+    dv.setUint16(26, 1, true);
+    entry(28, 0x927c, 7, 30, 44); // Exif IFD -> maker note at 44
+    dv.setUint16(44, 2, true);
+    entry(46, 0x0088, 4, 1, start);
+    entry(58, 0x0089, 4, 1, length);
+    return b;
+  }
+  /** The JPEG with a Minolta maker note, `pad` zero bytes after its EOI, then `after` (the declared preview). */
+  function withPreview(pad: number, after: Uint8Array, declared = after.length): Uint8Array {
+    const head = jpegWith(jpeg, [0xe1, cat(enc.encode('Exif\0\0'), minoltaTiff(0, 0))]);
+    return cat(jpegWith(jpeg, [0xe1, cat(enc.encode('Exif\0\0'), minoltaTiff(head.length + pad - SOI_TIFF, declared))]), zeros(pad), after);
+  }
+  const spoiled = cat(Uint8Array.of(0x02), preview.subarray(1)); // Minolta cameras spoil the preview's first byte
+  const eoi = async (file: Uint8Array) => (await extractPayload(file, { method: 'eoi' })).candidates.find((c) => c.method === 'eoi');
+
+  it("a camera's preview image after EOI, declared by its maker note, belongs to the file", async () => {
+    const file = withPreview(566, spoiled);
+    expect(readContainer(file).end).toBe(file.length);
+    expect(await eoi(file)).toBeUndefined();
+  });
+
+  it('data after the declared preview is still appended data', async () => {
+    const file = cat(withPreview(16, spoiled), enc.encode(SECRET));
+    expect(readContainer(file).end).toBe(file.length - SECRET.length);
+    const c = await eoi(file);
+    expect(c?.text).toBe(SECRET);
+  });
+
+  it('a declaration is believed only when a JPEG lies where it points and the gap is padding', async () => {
+    const notJpeg = withPreview(16, enc.encode(SECRET.repeat(40)));
+    const eoiAt = notJpeg.length - 16 - SECRET.length * 40;
+    expect(readContainer(notJpeg).end).toBe(eoiAt);
+    const gap = withPreview(16, spoiled);
+    gap.fill(0x41, eoiAt, eoiAt + 16); // 'AAAA…' instead of padding
+    expect(readContainer(gap).end).toBe(eoiAt);
+    expect((await eoi(gap))?.bytes.length).toBe(16 + spoiled.length);
+  });
+
+  const video = cat(Uint8Array.of(0, 0, 0, 0x18), enc.encode('ftypmp42'), zeros(12), enc.encode('mdat'), Uint8Array.from({ length: 3000 }, (_, i) => (i * 7919) & 255));
+  const xmpApp1 = (desc: string): [number, Uint8Array] => [
+    0xe1,
+    enc.encode(`http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">${desc}</rdf:RDF></x:xmpmeta>`),
+  ];
+  const directory = (length: number) =>
+    `<rdf:Description xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" xmlns:Container="http://ns.google.com/photos/1.0/container/" xmlns:Item="http://ns.google.com/photos/1.0/container/item/" GCamera:MotionPhoto="1"><Container:Directory><rdf:Seq><rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="image/jpeg" Item:Semantic="Primary" Item:Length="0" Item:Padding="0"/></rdf:li><rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="video/mp4" Item:Semantic="MotionPhoto" Item:Length="${length}"/></rdf:li></rdf:Seq></Container:Directory></rdf:Description>`;
+
+  it("a motion photo's video, declared by an XMP container directory or MicroVideoOffset, belongs to the file", async () => {
+    const motion = cat(jpegWith(jpeg, xmpApp1(directory(video.length))), video);
+    expect(readContainer(motion).end).toBe(motion.length);
+    expect(await eoi(motion)).toBeUndefined();
+    const micro = cat(jpegWith(jpeg, xmpApp1(`<rdf:Description xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" GCamera:MicroVideo="1" GCamera:MicroVideoOffset="${video.length}"/>`)), video);
+    expect(readContainer(micro).end).toBe(micro.length);
+  });
+
+  it('a declared length that does not land on the declared kind of data changes nothing', async () => {
+    const wrong = cat(jpegWith(jpeg, xmpApp1(directory(video.length + 5))), video);
+    expect(readContainer(wrong).end).toBe(wrong.length - video.length);
+    const hidden = cat(jpegWith(jpeg, xmpApp1(directory(200))), Uint8Array.from({ length: 200 }, (_, i) => (i * 31) & 255));
+    expect(readContainer(hidden).end).toBe(hidden.length - 200);
+    expect((await eoi(hidden))?.bytes.length).toBe(200);
+  });
+});

@@ -1377,6 +1377,7 @@ async function encodeClean(rng: Rng, cover: RasterImage, thumb: Uint8Array): Pro
   // ~30 % of the clean images that can carry metadata get what real software writes
   const meta: EncodeOptions = canCarryMeta(fl) && rng.bool(CLEAN_META_SHARE) ? legitMetadata(rng, fl, { w: cover.width, h: cover.height, thumb }) : {};
   let file: Uint8Array;
+  let declared = false; // data after the end that the file's metadata declares (then no padding after it)
   switch (fl) {
     case 'png-rgb':
       c = dropAlpha(cover);
@@ -1405,7 +1406,8 @@ async function encodeClean(rng: Rng, cover: RasterImage, thumb: Uint8Array): Pro
       break;
     case 'jpeg':
       c = dropAlpha(cover);
-      file = await encodeImage(c, 'jpeg', { ...meta, jpegQuality: rng.int(60, 95) });
+      declared = rng.bool(DECLARED_TRAILER_SHARE);
+      file = declared ? await withDeclaredTrailer(rng, c, meta, thumb) : await encodeImage(c, 'jpeg', { ...meta, jpegQuality: rng.int(60, 95) });
       break;
     case 'webp-lossy':
       c = rng.bool(0.2) ? withAlpha(rng, cover) : dropAlpha(cover);
@@ -1420,12 +1422,98 @@ async function encodeClean(rng: Rng, cover: RasterImage, thumb: Uint8Array): Pro
       file = await encodeImage(c, 'bmp');
   }
   // Some writers pad a file after its end (zeros or 0xFF, up to a sector or more): data after the end that says nothing.
-  if (fl !== 'bmp' && rng.bool(PADDED_SHARE)) {
+  if (fl !== 'bmp' && !declared && rng.bool(PADDED_SHARE)) {
     const len = Math.round(Math.exp(rng.float() * Math.log(32768)));
     file = appendData(file, new Uint8Array(len).fill(rng.bool(0.7) ? 0 : 0xff));
   }
   return { file, format: fl, w: cover.width, h: cover.height };
 }
+
+const DECLARED_TRAILER_SHARE = 0.12;
+
+/**
+ * A clean JPEG with data after its end that its own metadata declares, as phones and cameras write
+ * it: a motion photo's MP4 named by Google's XMP (a Container:Directory, GCamera:MicroVideoOffset or
+ * both), or a Konica Minolta preview image after EOI named by its maker note (PreviewImageStart/Length
+ * from the TIFF header, zero padding before it, its first byte often spoiled). @starlight/core reads
+ * both as part of the file; the reference streams' tail (after the last FF D9) still shows them.
+ */
+async function withDeclaredTrailer(rng: Rng, c: Cover, meta: EncodeOptions, thumb: Uint8Array): Promise<Uint8Array> {
+  const jpegQuality = rng.int(70, 95);
+  if (rng.bool(0.6)) {
+    const ftyp = concatBytes(Uint8Array.of(0, 0, 0, 24), latin1Bytes(rng.pick(['ftypmp42', 'ftypisom'])), Uint8Array.of(0, 0, 0, 0), latin1Bytes('isommp42'));
+    const body = Uint8Array.from({ length: Math.round(Math.exp(Math.log(2048) + rng.float() * Math.log(150))) }, () => rng.u32() & 255);
+    const mdat = concatBytes(Uint8Array.of(body.length + 8 >>> 24, (body.length + 8 >>> 16) & 255, (body.length + 8 >>> 8) & 255, (body.length + 8) & 255), latin1Bytes('mdat'), body);
+    const video = concatBytes(ftyp, mdat);
+    const form = rng.pick(['directory', 'directory', 'micro', 'both']);
+    const attrs = [
+      'xmlns:GCamera="http://ns.google.com/photos/1.0/camera/"',
+      ...(form !== 'micro' ? ['xmlns:Container="http://ns.google.com/photos/1.0/container/"', 'xmlns:Item="http://ns.google.com/photos/1.0/container/item/"'] : []),
+      ...(form !== 'directory' ? ['GCamera:MicroVideo="1"', 'GCamera:MicroVideoVersion="1"', `GCamera:MicroVideoOffset="${video.length}"`, `GCamera:MicroVideoPresentationTimestampUs="${rng.int(0, 2e6)}"`] : []),
+      ...(form !== 'micro' ? ['GCamera:MotionPhoto="1"', 'GCamera:MotionPhotoVersion="1"', `GCamera:MotionPhotoPresentationTimestampUs="${rng.int(0, 2e6)}"`] : []),
+    ];
+    const item = (mime: string, semantic: string, length: number, padding: boolean): string =>
+      `<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="${mime}" Item:Semantic="${semantic}" Item:Length="${length}"${padding ? ' Item:Padding="0"' : ''}/></rdf:li>`;
+    const directory = form === 'micro' ? '' : `<Container:Directory><rdf:Seq>${item('image/jpeg', 'Primary', 0, true)}${item('video/mp4', 'MotionPhoto', video.length, false)}</rdf:Seq></Container:Directory>`;
+    const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 5.1.0-jc003"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" ${attrs.join(' ')}>${directory}</rdf:Description></rdf:RDF></x:xmpmeta>`;
+    return concatBytes(await encodeImage(c, 'jpeg', { ...meta, xmp, jpegQuality }), video);
+  }
+  // Konica Minolta: a plain-IFD maker note in the block's byte order; the preview's offset is patched in below.
+  const le = rng.bool(0.3);
+  const PLACEHOLDER = 0x7eadbeef;
+  const entries: [number, number, number, number][] = [
+    [0x0000, 7, 4, le ? 0x30544c4d : 0x4d4c5430], // 'MLT0'
+    [0x0088, 4, 1, PLACEHOLDER],
+    [0x0089, 4, 1, thumb.length],
+    [0x0100, 4, 1, rng.int(0, 3)],
+    [0x0101, 4, 1, rng.int(0, 5)],
+  ];
+  const mn = new Uint8Array(2 + 12 * entries.length + 4);
+  const dv = new DataView(mn.buffer);
+  dv.setUint16(0, entries.length, le);
+  entries.forEach(([tag, type, count, value], i) => {
+    dv.setUint16(2 + 12 * i, tag, le);
+    dv.setUint16(4 + 12 * i, type, le);
+    dv.setUint32(6 + 12 * i, count, le);
+    dv.setUint32(10 + 12 * i, value, le);
+  });
+  const parts = exifParts(rng, { camera: true, thumb });
+  const ifd0 = (parts.ifd0 ?? []).filter((f) => f.tag !== 0x010f && f.tag !== 0x0110);
+  ifd0.push({ tag: 0x010f, type: 2, value: rng.pick(['KONICA MINOLTA', 'Minolta Co., Ltd.']) }, { tag: 0x0110, type: 2, value: rng.pick(['DiMAGE A2', 'DiMAGE Z3', 'DYNAX 7D', 'DiMAGE A200', 'MAXXUM 5D']) });
+  const exif = buildExif({ ...parts, byteOrder: le ? 'II' : 'MM', ifd0, exif: [...(parts.exif ?? []).filter((f) => f.tag !== 0x927c), { tag: 0x927c, type: 7, value: mn }] });
+  const main = await encodeImage(c, 'jpeg', { ...meta, exif, jpegQuality });
+  const pad = rng.int(0, 800);
+  const gap = new Uint8Array(pad);
+  if (pad >= 192 && rng.bool(0.3)) gap.set([0x4c, 0x4e, rng.int(0, 255)], pad - 3); // a little junk before the preview
+  const preview = thumb.slice();
+  if (rng.bool(0.6)) preview[0] = rng.pick([0x00, 0x02]); // those cameras spoil the preview's first byte
+  const file = concatBytes(main, gap, preview);
+  // Patch PreviewImageStart: the preview's offset from the TIFF header (just after APP1's "Exif\0\0").
+  const tiffAt = indexOfBytes(file, latin1Bytes('Exif\0\0')) + 6;
+  const ph = new Uint8Array(4);
+  new DataView(ph.buffer).setUint32(0, PLACEHOLDER, le);
+  const at = indexOfBytes(file, ph);
+  new DataView(file.buffer, file.byteOffset).setUint32(at, main.length + pad - tiffAt, le);
+  return file;
+}
+
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  throw new Error('not found');
+}
+
+const concatBytes = (...parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+};
 
 const ATTACKS: [string, number][] = [
   ['lsb-seq-noterm', 3],

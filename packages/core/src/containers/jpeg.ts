@@ -3,6 +3,7 @@ import { ascii, u16be, u16le, u32be, u32le } from '../bytes.js';
 import { corrupt, truncated } from '../errors.js';
 import type { ContainerInfo, ImageMode, Limits } from '../image.js';
 import { checkDimensions } from '../limits.js';
+import { declaredTrailerEnd } from './jpeg-trailer.js';
 
 export interface JpegParse {
   info: ContainerInfo;
@@ -35,7 +36,8 @@ function mpfImageCount(seg: Uint8Array): number {
 
 /**
  * Walk the JPEG markers: frame header, EXIF (Pillow: the first APP1 that starts with Exif\0\0),
- * Adobe and MPF segments, and the end of the container (just past EOI).
+ * Adobe and MPF segments, and the end of the container (just past EOI, or past the data after it that
+ * the file's metadata declares: jpeg-trailer.ts).
  */
 export function parseJpegContainer(b: Uint8Array, limits: Required<Limits>): JpegParse {
   let o = 2;
@@ -107,6 +109,8 @@ export function parseJpegContainer(b: Uint8Array, limits: Required<Limits>): Jpe
   if (scanBytes * 8 < blocks) {
     throw truncated(`JPEG declares ${sof.w}x${sof.h} but carries only ${scanBytes} bytes of image data`);
   }
+  // A camera's preview or a motion photo's video that the metadata declares after EOI is part of the file.
+  if (mpfCount <= 1 && end < b.length) end = declaredTrailerEnd(b, end, exif, text);
   const mode: ImageMode = sof.nc === 1 ? 'L' : sof.nc === 3 ? 'RGB' : 'CMYK';
   return {
     info: {

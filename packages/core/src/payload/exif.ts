@@ -31,7 +31,7 @@ export function tiffBlock(exif: Uint8Array): Uint8Array | null {
   return le || be ? t : null;
 }
 
-interface Entry {
+export interface Entry {
   tag: number;
   type: number;
   count: number;
@@ -41,7 +41,7 @@ interface Entry {
   raw: number;
 }
 
-function readIfd(t: Uint8Array, at: number, le: boolean): Entry[] | null {
+export function readIfd(t: Uint8Array, at: number, le: boolean): Entry[] | null {
   const u16 = (o: number): number => (le ? t[o]! | (t[o + 1]! << 8) : (t[o]! << 8) | t[o + 1]!);
   const u32 = (o: number): number =>
     le ? (t[o]! | (t[o + 1]! << 8) | (t[o + 2]! << 16) | (t[o + 3]! << 24)) >>> 0 : ((t[o]! << 24) | (t[o + 1]! << 16) | (t[o + 2]! << 8) | t[o + 3]!) >>> 0;
@@ -63,7 +63,7 @@ function readIfd(t: Uint8Array, at: number, le: boolean): Entry[] | null {
 
 /** Find the UserComment in an Exif block as Pillow exposes it; null when absent or unreadable. */
 /** The TIFF block, its byte order, IFD0's offset and entries; null when malformed. */
-function readIfd0(exif: Uint8Array): { t: Uint8Array; le: boolean; at: number; ifd0: Entry[] } | null {
+export function readIfd0(exif: Uint8Array): { t: Uint8Array; le: boolean; at: number; ifd0: Entry[] } | null {
   const t = tiffBlock(exif);
   if (!t) return null;
   const le = t[0] === 0x49;
