@@ -24,4 +24,4 @@ case "$set" in
 esac
 bash tools/data/fetch-covers.sh "$covers" "${pkgs[@]}"
 [ -f "$covers.dataset/manifest.jsonl" ] || npx tsx tools/data/src/build.ts --out "$covers.dataset" --covers "$covers" --no-sample --synthetic 0 --clean 4000 --stego 4000 --seed "$seed"
-npx tsx tools/data/src/heldout.ts --native "$covers" --dataset "$covers.dataset" --model "$model" --out "$report"
+npx tsx tools/data/src/heldout.ts --native "$covers" --not-in "$root/.cache/covers,$root/../shared/data/starlight-sample-clean" --dataset "$covers.dataset" --model "$model" --out "$report"

@@ -4,15 +4,18 @@
  *
  *   --native DIR   every image file under DIR/<package>/ as the package ships it (real files, native
  *                  formats): the clean false-positive rate on images the model has never seen the like of.
+ *   --not-in DIRS  comma-separated folders of training covers: native files byte-identical to one of
+ *                  them (icons copied from package to package) are left out and counted.
  *   --dataset DIR  a dataset that tools/data/src/build.ts made from those packages' images
  *                  (`--covers <heldout> --no-sample --synthetic 0`): clean FPR in the inscription format
  *                  mix and detection per method and variant on covers from unseen sources (all splits).
  *
- * Usage: tsx tools/data/src/heldout.ts [--native DIR] [--dataset DIR] [--model file.onnx] [--out report.json]
+ * Usage: tsx tools/data/src/heldout.ts [--native DIR [--not-in DIRS]] [--dataset DIR] [--model file.onnx] [--out report.json]
  */
 import { createScanPool, type ScanPool } from '@starlight/runtime-node';
 import type { ScanResult } from '@starlight/core';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ManifestRow } from './rows.js';
 
@@ -63,8 +66,26 @@ const flaggedLine = (file: string, r: ScanResult): string =>
   `${file} p=${r.probability?.toFixed(6)} ${r.method}/${r.bitOrder ?? '-'} ${r.format} ${r.width}x${r.height} ${r.mode}` +
   (r.payload ? ` payload ${r.payload.length} B${r.payload.field ? ` in ${r.payload.field}` : ''}: ${JSON.stringify((r.payload.text ?? r.payload.hex).slice(0, 60))}` : '');
 
-async function native(pool: ScanPool, dir: string): Promise<object> {
-  const files = [...walk(dir)].filter((f) => !relative(dir, f).startsWith('debs/'));
+/** The files that are byte-identical to a file under one of `dirs` (sizes compared first, then SHA-256). */
+function copiesOf(files: string[], dirs: string[]): Set<string> {
+  const sizes = new Set(files.map((f) => statSync(f).size));
+  const digest = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex');
+  const known = new Set<string>();
+  const knownSizes = new Set<number>();
+  for (const d of dirs)
+    for (const f of walk(d)) {
+      const n = statSync(f).size;
+      if (!sizes.has(n)) continue;
+      known.add(digest(f));
+      knownSizes.add(n);
+    }
+  return new Set(files.filter((f) => knownSizes.has(statSync(f).size) && known.has(digest(f))));
+}
+
+async function native(pool: ScanPool, dir: string, notIn: string[]): Promise<object> {
+  const all0 = [...walk(dir)].filter((f) => !relative(dir, f).startsWith('debs/'));
+  const copies = copiesOf(all0, notIn);
+  const files = all0.filter((f) => !copies.has(f));
   const byPackage: Record<string, Count> = {};
   const byFormat: Record<string, Count> = {};
   const errors: Record<string, number> = {};
@@ -82,7 +103,7 @@ async function native(pool: ScanPool, dir: string): Promise<object> {
     if (hit) flagged.push(flaggedLine(file, r));
   }
   const all = total(byPackage);
-  return { files: files.length, errors, fpr: rate(all.hit, all.n), byPackage: table(byPackage), byFormat: table(byFormat), flagged };
+  return { files: files.length, copiesOfTrainingCovers: copies.size, errors, fpr: rate(all.hit, all.n), byPackage: table(byPackage), byFormat: table(byFormat), flagged };
 }
 
 async function dataset(pool: ScanPool, dir: string): Promise<object> {
@@ -132,13 +153,13 @@ async function dataset(pool: ScanPool, dir: string): Promise<object> {
 async function main(): Promise<void> {
   const nativeDir = arg('native');
   const datasetDir = arg('dataset');
-  if (!nativeDir && !datasetDir) throw new Error('usage: heldout.ts [--native DIR] [--dataset DIR] [--model file.onnx] [--out report.json]');
+  if (!nativeDir && !datasetDir) throw new Error('usage: heldout.ts [--native DIR [--not-in DIRS]] [--dataset DIR] [--model file.onnx] [--out report.json]');
   const model = arg('model');
   const pool = await createScanPool(model ? { model } : {});
   const t0 = Date.now();
   const report: Record<string, unknown> = { model: `${pool.spec.name} ${pool.spec.version}`, threshold: pool.spec.threshold };
   try {
-    if (nativeDir) report.native = await native(pool, nativeDir);
+    if (nativeDir) report.native = await native(pool, nativeDir, (arg('not-in') ?? '').split(',').filter(Boolean));
     if (datasetDir) report.dataset = await dataset(pool, datasetDir);
   } finally {
     await pool.dispose();
