@@ -376,3 +376,41 @@ describe('data after a JPEG end that its metadata declares', () => {
     expect((await eoi(hidden))?.bytes.length).toBe(200);
   });
 });
+
+describe("Samsung's trailer (SEF)", () => {
+  const jpeg = fixture('clean-0003.jpg');
+  const le16 = (n: number) => Uint8Array.of(n & 255, n >> 8);
+  const le32 = (n: number) => Uint8Array.of(n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24);
+  /** Data blocks [type, name, data], then the SEFH directory, its length and 'SEFT', as Galaxy phones write them. */
+  function sef(blocks: [number, string, Uint8Array][]): Uint8Array {
+    const parts = blocks.map(([type, name, data]) => cat(le16(0), le16(type), le32(name.length), enc.encode(name), data));
+    const data = cat(...parts);
+    let at = 0;
+    const entries = parts.map((p, i) => {
+      const e = cat(le16(0), le16(blocks[i]![0]), le32(data.length - at), le32(p.length));
+      at += p.length;
+      return e;
+    });
+    const dir = cat(enc.encode('SEFH'), le32(101), le32(blocks.length), ...entries);
+    return cat(data, dir, le32(dir.length), enc.encode('SEFT'));
+  }
+  const trailer = sef([
+    [0x0a01, 'Image_UTC_Data', enc.encode('1458170015363')],
+    [0x0a20, 'Camera_Capture_Mode_Info', Uint8Array.of(1, 0, 0, 0, 0x30, 0x31)],
+  ]);
+
+  it('belongs to the file; data appended after it does not', async () => {
+    const file = cat(jpeg, trailer);
+    expect(readContainer(file).end).toBe(file.length);
+    expect((await extractPayload(file, { method: 'eoi' })).candidates).toHaveLength(0);
+    const spoofed = cat(jpeg, trailer, enc.encode(SECRET));
+    expect(readContainer(spoofed).end).toBe(jpeg.length);
+  });
+
+  it('a directory whose entries do not point at named blocks is not believed', () => {
+    const broken = cat(jpeg, trailer);
+    const name = jpeg.length + 8; // the first block's name
+    broken[name] = 0x01;
+    expect(readContainer(broken).end).toBe(jpeg.length);
+  });
+});

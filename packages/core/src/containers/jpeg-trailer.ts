@@ -1,3 +1,4 @@
+import { u16le, u32le } from '../bytes.js';
 import { readIfd, readIfd0 } from '../payload/exif.js';
 import { xmpValues, type MetadataText } from '../metadata.js';
 
@@ -10,13 +11,16 @@ import { xmpValues, type MetadataText } from '../metadata.js';
  * - A motion photo's video or a gain map declared in XMP: GCamera:MicroVideoOffset (bytes from the
  *   end of the file back to the video) or a Container:Directory whose items' Item:Length values add
  *   up to the data at the end of the file (Google's Motion Photo and Ultra HDR formats).
+ * - Samsung's trailer (SEF): data blocks, then an SEFH directory of them, its length and "SEFT" at
+ *   the very end of the file (Galaxy phones write it on most photos: capture time, mode, motion-photo
+ *   video). Each directory entry must point back at a block headed by its own type and a printable name.
  * A declared range must begin with the signature of what it claims to be (a JPEG, an MP4 'ftyp' box,
  * a PNG), and what lies between EOI and it must be padding (NULs or 0xFF; cameras leave a little
  * junk: at most one byte in 64 may be other). Anything after the last declared range stays appended.
  * Returns the offset just past the declared data, or `end` when nothing declared follows EOI.
  */
 export function declaredTrailerEnd(b: Uint8Array, end: number, exif: Uint8Array | null, text: MetadataText[]): number {
-  const ranges = [...exifRanges(b, exif), ...xmpRanges(b, text)].filter(([s, n]) => n > 0 && s >= end && s + n <= b.length).sort((x, y) => x[0] - y[0]);
+  const ranges = [...exifRanges(b, exif), ...xmpRanges(b, text), ...samsungRanges(b)].filter(([s, n]) => n > 0 && s >= end && s + n <= b.length).sort((x, y) => x[0] - y[0]);
   let cur = end;
   for (const [s, n] of ranges) {
     if (s < cur || !isPadding(b, cur, s)) continue;
@@ -102,4 +106,29 @@ function xmpRanges(b: Uint8Array, text: MetadataText[]): [number, number][] {
     if (total > 0 && total <= b.length && check?.(b, b.length - total)) out.push([b.length - total, total]);
   }
   return out;
+}
+
+/** [file offset, length] of a Samsung SEF trailer at the end of the file (layout as exiftool reads it). */
+function samsungRanges(b: Uint8Array): [number, number][] {
+  const n = b.length;
+  if (n < 20 || b[n - 4] !== 0x53 || b[n - 3] !== 0x45 || b[n - 2] !== 0x46 || b[n - 1] !== 0x54) return []; // 'SEFT'
+  const len = u32le(b, n - 8);
+  const dirPos = n - 8 - len;
+  if (len < 12 || len >= 0x10000 || dirPos < 0 || b[dirPos] !== 0x53 || b[dirPos + 1] !== 0x45 || b[dirPos + 2] !== 0x46 || b[dirPos + 3] !== 0x48) return []; // 'SEFH'
+  const count = u32le(b, dirPos + 8);
+  if (count === 0 || 12 + 12 * count > len) return [];
+  let first = 0;
+  for (let i = 0; i < count; i++) {
+    const e = dirPos + 12 + 12 * i;
+    const type = u16le(b, e + 2);
+    const back = u32le(b, e + 4);
+    const size = u32le(b, e + 8);
+    if (back > dirPos || size > back || size < 8) return [];
+    const blk = dirPos - back;
+    const nameLen = u32le(b, blk + 4);
+    if (b[blk] !== 0 || b[blk + 1] !== 0 || u16le(b, blk + 2) !== type || nameLen === 0 || nameLen + 8 > size) return [];
+    for (let k = blk + 8; k < blk + 8 + nameLen; k++) if (b[k]! < 0x20 || b[k]! > 0x7e) return [];
+    first = Math.max(first, back);
+  }
+  return [[dirPos - first, n - (dirPos - first)]];
 }
