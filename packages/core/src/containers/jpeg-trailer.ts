@@ -1,4 +1,4 @@
-import { u16le, u32le } from '../bytes.js';
+import { u16be, u16le, u32be, u32le } from '../bytes.js';
 import { readIfd, readIfd0 } from '../payload/exif.js';
 import { xmpValues, type MetadataText } from '../metadata.js';
 
@@ -52,8 +52,8 @@ function exifRanges(b: Uint8Array, exif: Uint8Array | null): [number, number][] 
     const n = entries?.find((e) => e.tag === lenTag);
     if (s && n && isJpegAt(b, base + s.raw, spoiledFirst)) out.push([base + s.raw, n.raw]);
   };
-  const u16 = (o: number): number => (le ? t[o]! | (t[o + 1]! << 8) : (t[o]! << 8) | t[o + 1]!);
-  const u32 = (o: number): number => (le ? (t[o]! | (t[o + 1]! << 8) | (t[o + 2]! << 16) | (t[o + 3]! << 24)) >>> 0 : ((t[o]! << 24) | (t[o + 1]! << 16) | (t[o + 2]! << 8) | t[o + 3]!) >>> 0);
+  const u16 = (o: number): number => (le ? u16le(t, o) : u16be(t, o));
+  const u32 = (o: number): number => (le ? u32le(t, o) : u32be(t, o));
   const next = at + 2 + 12 * ifd0.length; // IFD1's offset follows IFD0's entries
   if (next + 4 <= t.length) {
     const ifd1At = u32(next);
