@@ -15,7 +15,7 @@ for s in 1 2; do
   pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p"; done
-"$py" tools/train/train.py --data "$data/shards" --out "$out" --ensemble "$out-s1" "$out-s2" --threads 1
+"$py" tools/train/train.py --data "$data/shards" --out "$out" --ensemble "$out-s1" "$out-s2" --threads 2
 npx tsx tools/data/src/parity.ts "$data" "$out"
 node tools/train/ship.mjs "$out" packages/model
 cp "$out/parity.json" packages/model/parity.json
