@@ -3,7 +3,7 @@
 # draws from (fetch-covers.sh keeps the training sources to its own list): every image file as the
 # packages ship them (native formats, real camera EXIF), then a dataset the generator makes from them
 # (inscription format mix, the five methods and the attacker variants on unseen covers).
-#   set 2 (default): thirteen packages first scanned for model 0.8.0, the independent one;
+#   set 2 (default): thirteen packages first scanned to choose between 0.7.0 and the 0.8.0 candidate;
 #   set 1: the twelve packages whose figures helped choose model 0.7.0 (no longer independent).
 # Usage: bash tools/data/heldout.sh [set] [model.onnx] [report.json]
 set -euo pipefail
