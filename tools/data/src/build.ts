@@ -1441,10 +1441,10 @@ const DECLARED_TRAILER_SHARE = 0.12;
 async function withDeclaredTrailer(rng: Rng, c: Cover, meta: EncodeOptions, thumb: Uint8Array): Promise<Uint8Array> {
   const jpegQuality = rng.int(70, 95);
   if (rng.bool(0.6)) {
-    const ftyp = concatBytes(Uint8Array.of(0, 0, 0, 24), latin1Bytes(rng.pick(['ftypmp42', 'ftypisom'])), Uint8Array.of(0, 0, 0, 0), latin1Bytes('isommp42'));
+    const ftyp = Buffer.concat([Uint8Array.of(0, 0, 0, 24), latin1Bytes(rng.pick(['ftypmp42', 'ftypisom'])), Uint8Array.of(0, 0, 0, 0), latin1Bytes('isommp42')]);
     const body = Uint8Array.from({ length: Math.round(Math.exp(Math.log(2048) + rng.float() * Math.log(150))) }, () => rng.u32() & 255);
-    const mdat = concatBytes(Uint8Array.of(body.length + 8 >>> 24, (body.length + 8 >>> 16) & 255, (body.length + 8 >>> 8) & 255, (body.length + 8) & 255), latin1Bytes('mdat'), body);
-    const video = concatBytes(ftyp, mdat);
+    const mdat = Buffer.concat([Uint8Array.of(body.length + 8 >>> 24, (body.length + 8 >>> 16) & 255, (body.length + 8 >>> 8) & 255, (body.length + 8) & 255), latin1Bytes('mdat'), body]);
+    const video = Buffer.concat([ftyp, mdat]);
     const form = rng.pick(['directory', 'directory', 'micro', 'both']);
     const attrs = [
       'xmlns:GCamera="http://ns.google.com/photos/1.0/camera/"',
@@ -1456,7 +1456,7 @@ async function withDeclaredTrailer(rng: Rng, c: Cover, meta: EncodeOptions, thum
       `<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="${mime}" Item:Semantic="${semantic}" Item:Length="${length}"${padding ? ' Item:Padding="0"' : ''}/></rdf:li>`;
     const directory = form === 'micro' ? '' : `<Container:Directory><rdf:Seq>${item('image/jpeg', 'Primary', 0, true)}${item('video/mp4', 'MotionPhoto', video.length, false)}</rdf:Seq></Container:Directory>`;
     const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 5.1.0-jc003"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" ${attrs.join(' ')}>${directory}</rdf:Description></rdf:RDF></x:xmpmeta>`;
-    return concatBytes(await encodeImage(c, 'jpeg', { ...meta, xmp, jpegQuality }), video);
+    return Buffer.concat([await encodeImage(c, 'jpeg', { ...meta, xmp, jpegQuality }), video]);
   }
   // Konica Minolta: a plain-IFD maker note in the block's byte order; the preview's offset is patched in below.
   const le = rng.bool(0.3);
@@ -1487,7 +1487,7 @@ async function withDeclaredTrailer(rng: Rng, c: Cover, meta: EncodeOptions, thum
   if (pad >= 192 && rng.bool(0.3)) gap.set([0x4c, 0x4e, rng.int(0, 255)], pad - 3); // a little junk before the preview
   const preview = thumb.slice();
   if (rng.bool(0.6)) preview[0] = rng.pick([0x00, 0x02]); // those cameras spoil the preview's first byte
-  const file = concatBytes(main, gap, preview);
+  const file = Buffer.concat([main, gap, preview]);
   // Patch PreviewImageStart: the preview's offset from the TIFF header (just after APP1's "Exif\0\0").
   const tiffAt = indexOfBytes(file, latin1Bytes('Exif\0\0')) + 6;
   const ph = new Uint8Array(4);
@@ -1505,15 +1505,6 @@ function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
   throw new Error('not found');
 }
 
-const concatBytes = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
 
 const ATTACKS: [string, number][] = [
   ['lsb-seq-noterm', 3],

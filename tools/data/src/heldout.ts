@@ -83,9 +83,9 @@ function copiesOf(files: string[], dirs: string[]): Set<string> {
 }
 
 async function native(pool: ScanPool, dir: string, notIn: string[]): Promise<object> {
-  const all0 = [...walk(dir)].filter((f) => !relative(dir, f).startsWith('debs/'));
-  const copies = copiesOf(all0, notIn);
-  const files = all0.filter((f) => !copies.has(f));
+  const listed = [...walk(dir)].filter((f) => !relative(dir, f).startsWith('debs/'));
+  const copies = copiesOf(listed, notIn);
+  const files = listed.filter((f) => !copies.has(f));
   const byPackage: Record<string, Count> = {};
   const byFormat: Record<string, Count> = {};
   const errors: Record<string, number> = {};
