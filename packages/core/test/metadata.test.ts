@@ -414,3 +414,67 @@ describe("Samsung's trailer (SEF)", () => {
     expect(readContainer(broken).end).toBe(jpeg.length);
   });
 });
+
+describe('GIF bytes after the trailer or a miscounted sub-block that belong to the file', () => {
+  const small = fixture('clean-0001.gif');
+  const big = fixture('clean-0036.gif');
+  /** `small` written over `big` without truncating the file: big's last bytes stay after small's trailer. */
+  const overwritten = cat(small, big.subarray(small.length));
+  const endOf = async (file: Uint8Array) => (await readContainer(file)).end;
+  const eoi = async (file: Uint8Array) => (await extractPayload(file, { method: 'eoi' })).candidates.find((c) => c.method === 'eoi');
+  let seed = 7;
+  const random = (n: number) => Uint8Array.from({ length: n }, () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) & 0xff);
+  const GIF_END = Uint8Array.of(0x00, 0x3b);
+
+  it('is part of the file, not appended data', async () => {
+    expect(big.length - small.length).toBeGreaterThan(256); // long enough that the structure is checked
+    expect(await endOf(overwritten)).toBe(overwritten.length);
+    expect(await eoi(overwritten)).toBeUndefined();
+    const short = cat(small, big.subarray(big.length - 40));
+    expect(await endOf(short)).toBe(short.length);
+  });
+
+  it('is not believed for bytes that do not end a GIF, hold text, a marker or a file, or do not parse', async () => {
+    const cases = {
+      noTrailer: cat(small, big.subarray(small.length, big.length - 1)),
+      text: cat(small, enc.encode('meet me at the old mill at midnight, bring the key'), GIF_END),
+      marker: cat(small, enc.encode('AI42'), random(40), GIF_END),
+      gif: cat(small, small),
+      longRandom: cat(small, random(3000), GIF_END),
+    };
+    for (const [name, file] of Object.entries(cases)) {
+      expect([name, await endOf(file)]).toEqual([name, small.length]);
+      expect([name, (await eoi(file))?.offset]).toEqual([name, small.length]);
+    }
+  });
+
+  /** Offset of the length byte of the last data sub-block of a one-frame GIF's image data. */
+  function lastSubBlock(gif: Uint8Array): number {
+    let o = 13 + (gif[10]! & 0x80 ? 3 << ((gif[10]! & 7) + 1) : 0);
+    const skip = (at: number) => {
+      let last = at;
+      while (gif[at] !== 0) at += 1 + gif[(last = at)]!;
+      return [at + 1, last];
+    };
+    while (gif[o] === 0x21) o = skip(o + 2)[0]!;
+    expect(gif[o]).toBe(0x2c);
+    const flags = gif[o + 9]!;
+    return skip(o + 11 + (flags & 0x80 ? 3 << ((flags & 7) + 1) : 0))[1]!;
+  }
+
+  it('a last sub-block miscounted by one (terminator read as data, trailer as a length) ends the file; data after complete LZW data is appended', async () => {
+    const at = lastSubBlock(small);
+    expect(small[at]).toBeLessThan(255);
+    expect(small.subarray(small.length - 2)).toEqual(GIF_END);
+    const miscounted = small.slice();
+    miscounted[at] += 1;
+    expect(await endOf(miscounted)).toBe(miscounted.length);
+    expect(await eoi(miscounted)).toBeUndefined();
+    expect((await decodeImage(miscounted)).indices).toEqual((await decodeImage(small)).indices);
+    // The terminator and trailer removed and bytes appended: the LZW data ends where it did, and what follows is appended.
+    const appended = cat(small.subarray(0, small.length - 2), random(300));
+    const found = await eoi(appended);
+    expect(found?.offset).toBeLessThanOrEqual(small.length - 2);
+    expect(found?.offset).toBeGreaterThan(at);
+  });
+});
