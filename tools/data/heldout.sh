@@ -5,7 +5,7 @@
 # (inscription format mix, the five methods and the attacker variants on unseen covers).
 #   set 2 (default): thirteen packages first scanned to choose between 0.7.0 and the 0.8.0 candidate;
 #   set 1: the twelve packages whose figures helped choose model 0.7.0 (no longer independent).
-# Usage: bash tools/data/heldout.sh [set] [model.onnx] [report.json]
+# Usage: bash tools/data/heldout.sh [set] [model.onnx] [report.json] [scores.jsonl (every clean file's probability)]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 set="${1:-2}"
@@ -20,8 +20,13 @@ case "$set" in
     covers="$root/.cache/heldout2"; seed=12; report="${3:-$root/packages/model/heldout.json}"
     pkgs=(elementary-xfce-icon-theme gimp-help-en opencv-doc stellarium-data nagios-images pidgin-themes scorched3d-data
           kgeography-data tuxpaint-data tuxtype-data palapeli-data lxqt-themes hugin-data) ;;
-  *) echo "unknown held-out set: $set (1 or 2)" >&2; exit 2 ;;
+  3)
+    covers="$root/.cache/heldout3"; seed=13; report="${3:-$root/packages/model/heldout-set3.json}"
+    pkgs=(awstats mediawiki dokuwiki xplanet-images lxde-icon-theme imagemagick-6-doc enigma-data ktuberling-data
+          gcompris-qt-data gnome-user-docs phpmyadmin cacti xscreensaver-data-extra inkscape-tutorials lgeneral-data
+          wesnoth-1.16-data) ;;
+  *) echo "unknown held-out set: $set (1, 2 or 3)" >&2; exit 2 ;;
 esac
 bash tools/data/fetch-covers.sh "$covers" "${pkgs[@]}"
 [ -f "$covers.dataset/manifest.jsonl" ] || npx tsx tools/data/src/build.ts --out "$covers.dataset" --covers "$covers" --no-sample --synthetic 0 --clean 4000 --stego 4000 --seed "$seed"
-npx tsx tools/data/src/heldout.ts --native "$covers" --not-in "$root/.cache/covers,$root/../shared/data/starlight-sample-clean" --dataset "$covers.dataset" --model "$model" --out "$report"
+npx tsx tools/data/src/heldout.ts --native "$covers" --not-in "$root/.cache/covers,$root/../shared/data/starlight-sample-clean" --dataset "$covers.dataset" --model "$model" --out "$report" ${4:+--scores "$4"}

@@ -10,7 +10,8 @@
  *                  (`--covers <heldout> --no-sample --synthetic 0`): clean FPR in the inscription format
  *                  mix and detection per method and variant on covers from unseen sources (all splits).
  *
- * Usage: tsx tools/data/src/heldout.ts [--native DIR [--not-in DIRS]] [--dataset DIR] [--model file.onnx] [--out report.json]
+ *   --scores FILE  every clean file's probability as JSON lines (threshold choice on real files)
+ * Usage: tsx tools/data/src/heldout.ts [--native DIR [--not-in DIRS]] [--dataset DIR] [--model file.onnx] [--out report.json] [--scores FILE]
  */
 import { createScanPool, type ScanPool } from '@starlight/runtime-node';
 import type { ScanResult } from '@starlight/core';
@@ -62,6 +63,9 @@ const bump = (m: Record<string, Count>, key: string, hit: boolean): void => {
 const total = (m: Record<string, Count>): Count => Object.values(m).reduce((a, c) => ({ n: a.n + c.n, hit: a.hit + c.hit }), { n: 0, hit: 0 });
 const table = (m: Record<string, Count>): Record<string, string> => Object.fromEntries(Object.entries(m).sort().map(([k, c]) => [k, rate(c.hit, c.n)]));
 
+/** Every clean file's probability, for --scores (choosing a threshold on real files). */
+const scores: { file: string; probability: number }[] = [];
+
 const flaggedLine = (file: string, r: ScanResult): string =>
   `${file} p=${r.probability?.toFixed(6)} ${r.method}/${r.bitOrder ?? '-'} ${r.format} ${r.width}x${r.height} ${r.mode}` +
   (r.payload ? ` payload ${r.payload.length} B${r.payload.field ? ` in ${r.payload.field}` : ''}: ${JSON.stringify((r.payload.text ?? r.payload.hex).slice(0, 60))}` : '');
@@ -101,6 +105,7 @@ async function native(pool: ScanPool, dir: string, notIn: string[]): Promise<obj
     bump(byPackage, file.split('/')[0]!, hit);
     bump(byFormat, `${r.format}-${r.mode}`, hit);
     if (hit) flagged.push(flaggedLine(file, r));
+    scores.push({ file, probability: r.probability! });
   }
   const all = total(byPackage);
   return { files: files.length, copiesOfTrainingCovers: copies.size, errors, fpr: rate(all.hit, all.n), byPackage: table(byPackage), byFormat: table(byFormat), flagged };
@@ -125,6 +130,7 @@ async function dataset(pool: ScanPool, dir: string): Promise<object> {
     if (!row.stego) {
       bump(clean, row.format, hit);
       if (hit) flagged.push(flaggedLine(row.file, r));
+      scores.push({ file: row.file, probability: r.probability! });
       continue;
     }
     bump(method, row.method!, hit);
@@ -167,6 +173,8 @@ async function main(): Promise<void> {
   report.seconds = Math.round((Date.now() - t0) / 1000);
   const out = arg('out');
   if (out) writeFileSync(out, JSON.stringify(report, null, 1) + '\n');
+  const scoresOut = arg('scores');
+  if (scoresOut) writeFileSync(scoresOut, scores.map((x) => JSON.stringify(x)).join('\n') + '\n');
   console.log(JSON.stringify(report, null, 1));
 }
 
