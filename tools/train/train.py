@@ -363,13 +363,25 @@ def train(args):
     return finish(head, args, splits, compact, ys, history, time.time() - t0)
 
 
+def real_clean_logits(files):
+    """Logits of the native (real) files in heldout.ts --scores JSON lines (inf where the probability rounds to 1)."""
+    rows = [json.loads(line) for f in files for line in open(f) if line.strip()]
+    p = np.array([r["probability"] for r in rows if r["kind"] == "native"], dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        return torch.from_numpy(np.log(p) - np.log1p(-p))
+
+
 def finish(head, args, splits, compact, ys, history, train_seconds, members=None):
     """Freeze the threshold on validation, measure validation and test, save, export."""
     # The smallest threshold that keeps the validation clean false-positive rate <= target, chosen on
     # LOGITS in float64: in float32 the sigmoid of a logit above ~17 is exactly 1, so thresholds near
     # 1 cannot be told apart there. The spec stores its probability (float64), as the scanner compares.
+    # With --calibration, real clean files (their probabilities, as tools/data/src/heldout.ts --scores
+    # writes them) join the validation clean files: a threshold frozen on generated files alone
+    # does not carry to real ones.
     vlog = predict(head, compact["val"])
-    vclean = torch.sort(vlog[0][ys["val"][0] == 0].double(), descending=True).values
+    real = real_clean_logits(args.calibration or [])
+    vclean = torch.sort(torch.cat([vlog[0][ys["val"][0] == 0].double(), real]), descending=True).values
     allowed = int(math.floor(args.target_fpr * len(vclean)))
     cut = float(vclean[allowed].item()) if len(vclean) > allowed else 0.0
     cut = min(max(float(np.nextafter(cut, np.inf)), 0.0), 30.0)  # strictly above that clean score
@@ -386,6 +398,13 @@ def finish(head, args, splits, compact, ys, history, train_seconds, members=None
     }
     if members:
         metrics["members"] = [os.path.basename(os.path.normpath(d)) for d in members]
+    if args.calibration:
+        metrics["calibration"] = {
+            "real_clean_files": len(real),
+            "sources": [os.path.basename(f) for f in args.calibration],
+            "real_flagged_at_threshold": int((real >= cut).sum()),
+            "validation_clean_flagged_at_threshold": int((vlog[0][ys["val"][0] == 0].double() >= cut).sum()),
+        }
     os.makedirs(args.out, exist_ok=True)
     torch.save(head.state_dict(), os.path.join(args.out, "head.pt"))
     with open(os.path.join(args.out, "metrics.json"), "w") as fh:
@@ -456,6 +475,7 @@ def main():
     ap.add_argument("--top-push-margin", type=float, default=2.0)
     ap.add_argument("--eval-only", action="store_true", help="re-freeze the threshold, measure and export the run in --out (head.pt)")
     ap.add_argument("--ensemble", nargs="+", metavar="RUN", help="average these runs' heads into one model in --out (threshold re-frozen)")
+    ap.add_argument("--calibration", nargs="+", metavar="SCORES", help="real clean files' probabilities (heldout.ts --scores) that join validation for the threshold")
     ap.add_argument("--balance", action="store_true", help="draw stego rows 1/sqrt(variant count) (rare variants more often)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)

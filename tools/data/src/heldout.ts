@@ -10,7 +10,7 @@
  *                  (`--covers <heldout> --no-sample --synthetic 0`): clean FPR in the inscription format
  *                  mix and detection per method and variant on covers from unseen sources (all splits).
  *
- *   --scores FILE  every clean file's probability as JSON lines (threshold choice on real files)
+ *   --scores FILE  every clean file's probability as JSON lines, kind native or generated (threshold choice on real files)
  * Usage: tsx tools/data/src/heldout.ts [--native DIR [--not-in DIRS]] [--dataset DIR] [--model file.onnx] [--out report.json] [--scores FILE]
  */
 import { createScanPool, type ScanPool } from '@starlight/runtime-node';
@@ -64,7 +64,7 @@ const total = (m: Record<string, Count>): Count => Object.values(m).reduce((a, c
 const table = (m: Record<string, Count>): Record<string, string> => Object.fromEntries(Object.entries(m).sort().map(([k, c]) => [k, rate(c.hit, c.n)]));
 
 /** Every clean file's probability, for --scores (choosing a threshold on real files). */
-const scores: { file: string; probability: number }[] = [];
+const scores: { file: string; kind: 'native' | 'generated'; probability: number }[] = [];
 
 const flaggedLine = (file: string, r: ScanResult): string =>
   `${file} p=${r.probability?.toFixed(6)} ${r.method}/${r.bitOrder ?? '-'} ${r.format} ${r.width}x${r.height} ${r.mode}` +
@@ -105,7 +105,7 @@ async function native(pool: ScanPool, dir: string, notIn: string[]): Promise<obj
     bump(byPackage, file.split('/')[0]!, hit);
     bump(byFormat, `${r.format}-${r.mode}`, hit);
     if (hit) flagged.push(flaggedLine(file, r));
-    scores.push({ file, probability: r.probability! });
+    scores.push({ file, kind: 'native', probability: r.probability! });
   }
   const all = total(byPackage);
   return { files: files.length, copiesOfTrainingCovers: copies.size, errors, fpr: rate(all.hit, all.n), byPackage: table(byPackage), byFormat: table(byFormat), flagged };
@@ -130,7 +130,7 @@ async function dataset(pool: ScanPool, dir: string): Promise<object> {
     if (!row.stego) {
       bump(clean, row.format, hit);
       if (hit) flagged.push(flaggedLine(row.file, r));
-      scores.push({ file: row.file, probability: r.probability! });
+      scores.push({ file: row.file, kind: 'generated', probability: r.probability! });
       continue;
     }
     bump(method, row.method!, hit);
