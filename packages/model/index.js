@@ -1,7 +1,7 @@
 /** The model's spec: name, frozen threshold, input and output names, class ids. */
 export const MODEL_SPEC = Object.freeze({
   "name": "starlight-detector",
-  "threshold": 0.9999724263905481,
+  "threshold": 0.9980612322069611,
   "inputs": [
     "pixel",
     "meta",
@@ -37,7 +37,7 @@ export const MODEL_SPEC = Object.freeze({
   "opset": 17,
   "precision": "fp32",
   "triplet": true,
-  "version": "0.7.0"
+  "version": "0.8.0"
 });
 
 /**

@@ -36,6 +36,29 @@ assert all(c[s]["clean"] > 0 and c[s]["stego"] > 0 for s in c), c
 assert m["test"]["threshold_logit"] == t["test"]["threshold_logit"] and m["test"]["detection"] == t["test"]["detection"], (m["test"], t["test"])
 print("smoke ok:", json.dumps({"counts": c, "test_detection": m["test"]["detection"], "test_fpr": m["test"]["fpr"]}))
 PY
+# real clean files (heldout.ts --scores lines) join validation when the threshold is frozen: a native file scoring above
+# the validation-only threshold raises it past itself (as a probability too); generated rows are not real files and are ignored
+cp -r "$work/model" "$work/model-cal"
+"$py" - "$work" <<'PY'
+import json, math, sys
+w = sys.argv[1]
+cut = json.load(open(f"{w}/model/metrics.json"))["test"]["threshold_logit"]
+p = lambda l: 1 / (1 + math.exp(-l))
+rows = [{"file": "pkg/a.png", "kind": "native", "probability": p(cut + 1)}, {"file": "pkg/b.png", "kind": "native", "probability": p(cut - 1)},
+        {"file": "files/0.png", "kind": "generated", "probability": p(cut + 5)}]
+open(f"{w}/scores.jsonl", "w").write("".join(json.dumps(r) + "\n" for r in rows))
+PY
+"$py" tools/train/train.py --data "$work/data/shards" --out "$work/model-cal" --eval-only --calibration "$work/scores.jsonl"
+"$py" - "$work" <<'PY'
+import json, math, sys
+w = sys.argv[1]
+old = json.load(open(f"{w}/model/metrics.json"))["test"]["threshold_logit"]
+m = json.load(open(f"{w}/model-cal/metrics.json"))
+cal, cut, thr = m["calibration"], m["test"]["threshold_logit"], json.load(open(f"{w}/model-cal/model.json"))["threshold"]
+assert cal["real_clean_files"] == 2 and cal["real_flagged_at_threshold"] == 0, cal
+assert abs(cut - (old + 1)) < 1e-6 and thr > 1 / (1 + math.exp(-(old + 1))), (old, cut, thr)
+print("calibration ok:", json.dumps({"threshold_logit": [old, cut], "calibration": cal}))
+PY
 # an ensemble of two runs trained apart (seeds 1 and 2) exports as one model whose outputs are the members' mean
 "$py" tools/train/train.py --data "$work/data/shards" --out "$work/model2" --epochs 1 --minutes 5 --batch 64 --triplet --seed 2
 "$py" tools/train/train.py --data "$work/data/shards" --out "$work/ensemble" --ensemble "$work/model" "$work/model2"

@@ -386,6 +386,14 @@ def finish(head, args, splits, compact, ys, history, train_seconds, members=None
     cut = float(vclean[allowed].item()) if len(vclean) > allowed else 0.0
     cut = min(max(float(np.nextafter(cut, np.inf)), 0.0), 30.0)  # strictly above that clean score
     thr = 1.0 / (1.0 + math.exp(-cut))
+    # Strictly above it as a probability too: near 1, neighbouring logits share one float64 probability,
+    # and the scanner computes its own (a few ulps of margin for another exp()).
+    top = 1.0 / (1.0 + math.exp(-float(vclean[allowed].item()))) if len(vclean) > allowed else 0.0
+    if thr <= top < 1.0:
+        while thr <= top:
+            thr = float(np.nextafter(thr, 1.0))
+        for _ in range(4):
+            thr = float(np.nextafter(thr, 1.0))
     tlog = predict(head, compact["test"])
     metrics = {
         "split_counts": {s: {"clean": int((ys[s][0] == 0).sum()), "stego": int((ys[s][0] == 1).sum())} for s in ys},
