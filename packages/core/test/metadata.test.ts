@@ -467,7 +467,7 @@ describe('GIF bytes after the trailer or a miscounted sub-block that belong to t
     expect(small[at]).toBeLessThan(255);
     expect(small.subarray(small.length - 2)).toEqual(GIF_END);
     const miscounted = small.slice();
-    miscounted[at] += 1;
+    miscounted[at] = small[at]! + 1;
     expect(await endOf(miscounted)).toBe(miscounted.length);
     expect(await eoi(miscounted)).toBeUndefined();
     expect((await decodeImage(miscounted)).indices).toEqual((await decodeImage(small)).indices);
