@@ -6,7 +6,7 @@
 #   set 3 (default): sixteen packages scanned to choose between 0.7.0 and 0.8.0, and for nothing else;
 #   sets 1 and 2: twelve and thirteen packages whose real files set 0.8.0's threshold (release.sh) and
 #   whose figures helped choose earlier models: not independent.
-#   A set for the next release has to be fresh: packages that no split and no set here draws from.
+#   set 4: twelve packages kept fresh for the next release decision (not scanned yet).
 # Usage: bash tools/data/heldout.sh [set] [model.onnx] [report.json] [scores.jsonl (every clean file's probability)]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -27,7 +27,12 @@ case "$set" in
     pkgs=(awstats mediawiki dokuwiki xplanet-images lxde-icon-theme imagemagick-6-doc enigma-data ktuberling-data
           gcompris-qt-data gnome-user-docs phpmyadmin cacti xscreensaver-data-extra inkscape-tutorials lgeneral-data
           wesnoth-1.16-data) ;;
-  *) echo "unknown held-out set: $set (1, 2 or 3)" >&2; exit 2 ;;
+  4)
+    # Fresh for the next release: never scanned, and no split or other set draws from these packages.
+    covers="$root/.cache/heldout4"; seed=14; report="${3:-$root/packages/model/heldout-set4.json}"
+    pkgs=(moka-icon-theme paper-icon-theme yaru-theme-icon endless-sky-data crawl-tiles-data teeworlds-data bzflag-data
+          octave-doc pysiogame xmoto-data lbreakout2-data openclipart-png) ;;
+  *) echo "unknown held-out set: $set (1 to 4)" >&2; exit 2 ;;
 esac
 bash tools/data/fetch-covers.sh "$covers" "${pkgs[@]}"
 [ -f "$covers.dataset/manifest.jsonl" ] || npx tsx tools/data/src/build.ts --out "$covers.dataset" --covers "$covers" --no-sample --synthetic 0 --clean 4000 --stego 4000 --seed "$seed"
