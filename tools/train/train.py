@@ -211,7 +211,7 @@ def evaluate(logits, mlog, blog, emb, y_stego, y_method, y_bit, rows, cut, thres
     res["fpr"] = rate(int((pred & clean).sum()), int(clean.sum()))
     res["detection"] = rate(int((pred & stego).sum()), int(stego.sum()))
     per = {}
-    for key in ("method", "format", "len_bucket", "variant", "big_short", "payload_kind"):
+    for key in ("method", "format", "len_bucket", "variant", "big_short", "payload_kind", "jpeg_history"):
         groups = {}
         for i, r in enumerate(rows):
             if not r["stego"]:

@@ -20,6 +20,8 @@ export interface ManifestRow {
   /** The embedder cut the payload to the cover's capacity: what the image holds is a prefix of it. */
   payload_truncated?: boolean;
   len_bucket?: string;
+  /** The cover went through JPEG before this file was written (build.ts: withJpegHistory). */
+  jpeg_history?: true;
 }
 
 export const METHOD_ID: Record<string, number> = { alpha: 0, palette: 1, 'lsb.rgb': 2, exif: 3, eoi: 4 };
