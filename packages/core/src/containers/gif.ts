@@ -164,7 +164,7 @@ const MAX_TEXT_RUN = 16;
  * structure whatever they hold, and a payload cut into sub-blocks passes at any length: a known
  * evasion route (README), traded for not flagging 5 % of old GIFs.
  */
-export function staleRemnantEnd(b: Uint8Array, end: number): number {
+function staleRemnantEnd(b: Uint8Array, end: number): number {
   const n = b.length;
   if (n - end < 2 || b[n - 2] !== 0 || b[n - 1] !== 0x3b) return end;
   if (startsWithAny(b, end, REMNANT_REJECT) || longestPrintableRun(b, end, n) >= MAX_TEXT_RUN) return end;
