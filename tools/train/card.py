@@ -169,8 +169,12 @@ def main():
     w(f"- Clean false-positive rate: {pct(t['fpr'])}")
     w(f"- Detection (all stego): {pct(t['detection'])}")
     w(f"- Method accuracy on detected stego: {pct(t['method_accuracy_on_detected'])}")
+    decided = t.get("bit_order_decided", {})
     for k, v in t["bit_order_accuracy"].items():
-        w(f"- Bit-order accuracy, {k} (detected, sequential): {pct(v)}")
+        if k in decided:
+            w(f"- Bit order, {k} (detected, sequential): named in {pct(decided[k])}; right when named: {pct(v)}")
+        else:
+            w(f"- Bit-order accuracy, {k} (detected, sequential): {pct(v)}")
     w(f"- Embedding: silhouette {t['embedding']['silhouette']:.3f}, between/within distance ratio {t['embedding']['between_within_ratio']:.3f}")
     w("")
     by = t["detection_by"]

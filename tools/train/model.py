@@ -22,6 +22,9 @@ INPUTS = ["pixel", "meta", "alpha", "lsb", "palette", "palette_lsb", "format", "
 OUTPUTS = ["stego_logit", "method_logits", "bit_order_logits", "embedding"]
 METHODS = ["alpha", "palette", "lsb.rgb", "exif", "eoi"]
 BIT_ORDERS = ["lsb-first", "msb-first", "none"]
+# The scanner names a bit order only when the model's share of the two orders' probability reaches this
+# (BIT_ORDER_DECIDED in packages/core/src/scan/scanner.ts; keep the two equal).
+BIT_ORDER_DECIDED = 0.9
 COMPACT = ["maps", "meta", "palette", "format", "content", "bits", "tail", "stats", "evidence"]
 MAP_CHANNELS = 13
 STATS_LEN = 97  # packages/core/src/features: STATS_LEN

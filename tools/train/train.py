@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import BIT_ORDERS, INPUTS, METHODS, OUTPUTS, Ensemble, Head, Preprocess, StarlightNet  # noqa: E402
+from model import BIT_ORDER_DECIDED, BIT_ORDERS, INPUTS, METHODS, OUTPUTS, Ensemble, Head, Preprocess, StarlightNet  # noqa: E402
 
 torch.backends.mkldnn.enabled = False  # Debian's build: the oneDNN path is slower than BLAS here
 
@@ -241,19 +241,22 @@ def evaluate(logits, mlog, blog, emb, y_stego, y_method, y_bit, rows, cut, thres
         sel = det & (y_method == m)
         by_m[METHODS[m]] = rate(int((mp[sel] == m).sum()), int(sel.sum()))
     res["method_accuracy_by_method"] = by_m
-    bp = blog.argmax(1)
-    bo = {}
+    # As the scanner reports it: an order only when its share of the two orders' probability reaches
+    # BIT_ORDER_DECIDED (else "undetermined"). Random bytes read as random bytes in either order, and a
+    # NUL is the same both ways: only payloads with structure (text) can be told apart. Reported apart.
+    two = torch.softmax(blog[:, :2].double(), 1)
+    decided = two.max(1).values >= BIT_ORDER_DECIDED
+    said = two.argmax(1)
+    bo, bd = {}, {}
     for m in (1, 2):
         sel = det & (y_method == m) & (y_bit < 2)
-        bo[METHODS[m]] = rate(int((bp[sel] == y_bit[sel]).sum()), int(sel.sum()))
-        # Random bytes read as random bytes in either order, and a NUL is the same both ways: their bit
-        # order can only show where the payload has structure (text, a length prefix). Reported apart.
-        for kind in ("text", "bytes"):
-            k = torch.tensor([r.get("payload_kind") == kind for r in rows])
-            if k.any():
-                s2 = sel & k
-                bo[f"{METHODS[m]}, {kind} payloads"] = rate(int((bp[s2] == y_bit[s2]).sum()), int(s2.sum()))
+        for kind in (None, "text", "bytes"):
+            s2 = sel & torch.tensor([kind is None or r.get("payload_kind") == kind for r in rows])
+            name = METHODS[m] + (f", {kind} payloads" if kind else "")
+            bd[name] = rate(int((s2 & decided).sum()), int(s2.sum()))
+            bo[name] = rate(int((s2 & decided & (said == y_bit)).sum()), int((s2 & decided).sum()))
     res["bit_order_accuracy"] = bo
+    res["bit_order_decided"] = bd
     yc = torch.where(y_stego == 1, y_method + 1, torch.zeros_like(y_method))
     sil, ratio = silhouette(emb, yc)
     res["embedding"] = {"silhouette": sil, "between_within_ratio": ratio}

@@ -31,6 +31,6 @@ export {
   type ModelSpecJson,
   type LoadedModel,
 } from './inference/model.js';
-export { createScanner, type Scanner, type ScannerOptions, type ScanInput, type ModelSource } from './scan/scanner.js';
+export { createScanner, BIT_ORDER_DECIDED, type Scanner, type ScannerOptions, type ScanInput, type ModelSource } from './scan/scanner.js';
 export { errorResult, type ScanResult, type ScanPayload } from './scan/result.js';
 export { sha256Hex } from './sha256.js';

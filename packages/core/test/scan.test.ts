@@ -33,7 +33,7 @@ const METHOD_SLOTS = [[0, 1], [2, 3], [4, 5], [6], [7]];
  * logit follows extraction's found flag, the method and bit order the strongest evidence slot),
  * and records every batch it was given. The real runtimes run the real models in their own tests.
  */
-function fakeBackend(opts: { failRun?: boolean; exifSlotIsStego?: boolean; force?: { method: number; bitOrder?: number } } = {}) {
+function fakeBackend(opts: { failRun?: boolean; exifSlotIsStego?: boolean; force?: { method: number; bitOrder?: number; bitOrderLogits?: number[] } } = {}) {
   const batches: number[] = [];
   const backend: InferenceBackend = {
     name: 'fake',
@@ -56,14 +56,15 @@ function fakeBackend(opts: { failRun?: boolean; exifSlotIsStego?: boolean; force
             METHOD_SLOTS.forEach((slots, m) => (ml[i * 5 + m] = Math.max(...slots.map((s) => e[s]!))));
             const best = [0, 2, 4].reduce((a, s) => Math.max(a, e[s]!), -1);
             const bestLsb = [1, 3, 5].reduce((a, s) => Math.max(a, e[s]!), -1);
-            bl[i * 3 + (bestLsb >= best ? 0 : 1)] = 1;
+            bl[i * 3 + (bestLsb >= best ? 0 : 1)] = 10;
             if (opts.force) {
               // a detector that is sure of a method (and bit order) whatever extraction found
               st[i] = 10;
               ml.fill(0, i * 5, i * 5 + 5);
               ml[i * 5 + opts.force.method] = 1;
               bl.fill(0, i * 3, i * 3 + 3);
-              bl[i * 3 + (opts.force.bitOrder ?? 2)] = 1;
+              bl[i * 3 + (opts.force.bitOrder ?? 2)] = 10;
+              if (opts.force.bitOrderLogits) bl.set(opts.force.bitOrderLogits, i * 3);
             }
           }
           return { stego_logit: { data: st, dims: [n] }, method_logits: { data: ml, dims: [n, 5] }, bit_order_logits: { data: bl, dims: [n, 3] } };
@@ -231,6 +232,29 @@ describe('createScanner', () => {
     const clean = await lsb.scan(bmp24(w, w, cover));
     expect([clean.stego, clean.method, clean.payload]).toEqual([true, 'lsb.rgb', null]);
     await lsb.dispose();
+  });
+
+  it('names a bit order only when the detector tells the two orders apart', async () => {
+    const scanWith = async (bitOrderLogits: number[]) => {
+      const s = await createScanner({ backend: fakeBackend({ force: { method: 2, bitOrderLogits } }).backend, model: model('evidence-only.onnx') });
+      const r = await s.scan(example('clean-0004.png'));
+      await s.dispose();
+      expectValid(r);
+      return r;
+    };
+    // share of the two orders: e^3 / (e^3 + 1) = 0.95 -> named; e^1 / (e^1 + 1) = 0.73 -> undetermined
+    const sure = await scanWith([0, 3, -5]);
+    expect(sure.bitOrder).toBe('msb-first');
+    expect(sure.bitOrderProbabilities!['msb-first'] / (sure.bitOrderProbabilities!['msb-first'] + sure.bitOrderProbabilities!['lsb-first'])).toBeCloseTo(0.9526, 3);
+    const unsure = await scanWith([1, 0, -5]);
+    expect([unsure.stego, unsure.method, unsure.bitOrder]).toEqual([true, 'lsb.rgb', null]);
+    expect(Object.values(unsure.bitOrderProbabilities!).reduce((a, b) => a + b)).toBeCloseTo(1, 6);
+    // the three classes stay in the result even when the method is not an LSB one
+    const eoi = await createScanner({ backend: fakeBackend({ force: { method: 4 } }).backend, model: model('evidence-only.onnx') });
+    const e = await eoi.scan(example('clean-0004.png'));
+    await eoi.dispose();
+    expect(e.bitOrder).toBeNull();
+    expect(e.bitOrderProbabilities!.none).toBeGreaterThan(0.99);
   });
 
   it('keeps the verdict but omits payloads with extract: false, and honours a threshold override', async () => {

@@ -9,9 +9,9 @@
  *   --dataset DIR  a dataset that tools/data/src/build.ts made from those packages' images
  *                  (`--covers <heldout> --no-sample --synthetic 0`): clean FPR in the inscription format
  *                  mix and detection per method and variant on covers from unseen sources (all splits).
- *
+ *   --split NAME   only that split of the dataset (e.g. val: a shipped model on a candidate's validation split)
  *   --scores FILE  every clean file's probability as JSON lines, kind native or generated (threshold choice on real files)
- * Usage: tsx tools/data/src/heldout.ts [--native DIR [--not-in DIRS]] [--dataset DIR] [--model file.onnx] [--out report.json] [--scores FILE]
+ * Usage: tsx tools/data/src/heldout.ts [--native DIR [--not-in DIRS]] [--dataset DIR [--split NAME]] [--model file.onnx] [--out report.json] [--scores FILE]
  */
 import { createScanPool, type ScanPool } from '@starlight/runtime-node';
 import type { ScanResult } from '@starlight/core';
@@ -111,11 +111,12 @@ async function native(pool: ScanPool, dir: string, notIn: string[]): Promise<obj
   return { files: files.length, copiesOfTrainingCovers: copies.size, errors, fpr: rate(all.hit, all.n), byPackage: table(byPackage), byFormat: table(byFormat), flagged };
 }
 
-async function dataset(pool: ScanPool, dir: string): Promise<object> {
+async function dataset(pool: ScanPool, dir: string, split: string | undefined): Promise<object> {
   const rows = readFileSync(join(dir, 'manifest.jsonl'), 'utf8')
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as ManifestRow);
+    .map((l) => JSON.parse(l) as ManifestRow)
+    .filter((row) => !split || row.split === split);
   const clean: Record<string, Count> = {};
   const method: Record<string, Count> = {};
   const variant: Record<string, Count> = {};
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
   const report: Record<string, unknown> = { model: `${pool.spec.name} ${pool.spec.version}`, threshold: pool.spec.threshold };
   try {
     if (nativeDir) report.native = await native(pool, nativeDir, (arg('not-in') ?? '').split(',').filter(Boolean));
-    if (datasetDir) report.dataset = await dataset(pool, datasetDir);
+    if (datasetDir) report.dataset = await dataset(pool, datasetDir, arg('split'));
   } finally {
     await pool.dispose();
   }

@@ -24,8 +24,10 @@ export interface ScanResult {
   method: PayloadMethod | null;
   /** Softmax over the five methods (what the detector would name, were the image stego). */
   methodProbabilities: Record<PayloadMethod, number> | null;
-  /** The detector's bit order when stego with an LSB method (alpha, palette, lsb.rgb); else null. */
+  /** The detector's bit order when stego with an LSB method (alpha, palette, lsb.rgb) and the two orders are told apart; else null. */
   bitOrder: BitOrder | null;
+  /** Softmax over the model's bit-order classes (`none`: no sequential LSB payload). */
+  bitOrderProbabilities: Record<BitOrder | 'none', number> | null;
   /** The payload read from the image when stego (a found candidate, else what the detector's method reads; see choosePayload in scanner.ts); else null. */
   payload: ScanPayload | null;
   model: { name: string; version: string; precision: string };
@@ -68,6 +70,7 @@ export function errorResult(
     method: null,
     methodProbabilities: null,
     bitOrder: null,
+    bitOrderProbabilities: null,
     payload: null,
     model,
     timings: known.timings ?? { decodeMs: 0, streamsMs: 0, inferMs: 0, extractMs: 0, totalMs: 0 },
