@@ -71,7 +71,7 @@ export function parseCsv(text: string): string[][] {
 }
 
 /** The scan result contract's keys, in order, after `file`. */
-export const RECORD_KEYS = ['file', 'sha256', 'format', 'width', 'height', 'mode', 'stego', 'probability', 'method', 'methodProbabilities', 'bitOrder', 'payload', 'model', 'timings', 'error'];
+export const RECORD_KEYS = ['file', 'sha256', 'format', 'width', 'height', 'mode', 'stego', 'probability', 'method', 'methodProbabilities', 'bitOrder', 'bitOrderProbabilities', 'payload', 'model', 'timings', 'error'];
 
 /** A record without its timings (which differ from run to run). */
 export const withoutTimings = (r: Json): Json => ({ ...r, timings: undefined });

@@ -68,9 +68,12 @@ function compare(node: ScanResult, web: ScanResult): string[] {
   for (const k of ['format', 'width', 'height', 'mode', 'stego', 'method', 'bitOrder', 'payload', 'model'] as const) same(k, node[k], web[k]);
   const dp = Math.abs(node.probability! - web.probability!);
   if (!(dp <= TOLERANCE)) diffs.push(`probability: node ${node.probability}, web ${web.probability} (|Δ| ${dp.toExponential(2)})`);
-  for (const [m, p] of Object.entries(node.methodProbabilities ?? {})) {
-    const q = web.methodProbabilities?.[m as keyof typeof web.methodProbabilities];
-    if (!(q !== undefined && Math.abs(p - q) <= TOLERANCE)) diffs.push(`methodProbabilities.${m}: node ${p}, web ${q}`);
+  for (const key of ['methodProbabilities', 'bitOrderProbabilities'] as const) {
+    const w = (web[key] ?? {}) as Record<string, number>;
+    for (const [m, p] of Object.entries(node[key] ?? {})) {
+      const q = w[m];
+      if (!(q !== undefined && Math.abs(p - q) <= TOLERANCE)) diffs.push(`${key}.${m}: node ${p}, web ${q}`);
+    }
   }
   return diffs;
 }

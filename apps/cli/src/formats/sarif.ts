@@ -63,6 +63,7 @@ function resultOf(r: ScanRecord, cwd: string): Record<string, unknown> | null {
       method: r.method,
       bitOrder: r.bitOrder,
       methodProbabilities: r.methodProbabilities,
+      bitOrderProbabilities: r.bitOrderProbabilities,
       sha256: r.sha256,
       format: r.format,
       width: r.width,
