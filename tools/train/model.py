@@ -14,6 +14,8 @@ everything trained. Training computes Preprocess once per image and then trains 
 result, which is what makes a full run fit in an hour on two CPU cores; the exported ONNX model
 is Preprocess + Head, so users feed the streams themselves.
 """
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -22,9 +24,11 @@ INPUTS = ["pixel", "meta", "alpha", "lsb", "palette", "palette_lsb", "format", "
 OUTPUTS = ["stego_logit", "method_logits", "bit_order_logits", "embedding"]
 METHODS = ["alpha", "palette", "lsb.rgb", "exif", "eoi"]
 BIT_ORDERS = ["lsb-first", "msb-first", "none"]
-# The scanner names a bit order only when the model's share of the two orders' probability reaches this
-# (BIT_ORDER_DECIDED in packages/core/src/scan/scanner.ts; keep the two equal).
-BIT_ORDER_DECIDED = 0.9
+# The scanner names a bit order only when |logit(lsb-first) - logit(msb-first)| reaches the spec's
+# bit_order_margin, frozen on validation (train.py); never below ln 9, a 0.9 share of the two orders
+# (DEFAULT_BIT_ORDER_MARGIN in packages/core/src/inference/model.ts, for models without one).
+MIN_BIT_ORDER_MARGIN = math.log(9)
+BIT_ORDER_TARGET = 0.99
 COMPACT = ["maps", "meta", "palette", "format", "content", "bits", "tail", "stats", "evidence"]
 MAP_CHANNELS = 13
 STATS_LEN = 97  # packages/core/src/features: STATS_LEN

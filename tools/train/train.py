@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import BIT_ORDER_DECIDED, BIT_ORDERS, INPUTS, METHODS, OUTPUTS, Ensemble, Head, Preprocess, StarlightNet  # noqa: E402
+from model import BIT_ORDER_TARGET, BIT_ORDERS, INPUTS, MIN_BIT_ORDER_MARGIN, METHODS, OUTPUTS, Ensemble, Head, Preprocess, StarlightNet  # noqa: E402
 
 torch.backends.mkldnn.enabled = False  # Debian's build: the oneDNN path is slower than BLAS here
 
@@ -203,7 +203,27 @@ def silhouette(emb, y, max_n=2000, seed=0):
     return float(np.mean(s)), float(np.mean(between) / max(1e-9, np.mean(within)))
 
 
-def evaluate(logits, mlog, blog, emb, y_stego, y_method, y_bit, rows, cut, threshold):
+def sequential_lsb(det, y_method, y_bit):
+    """Detected palette / lsb.rgb stego with a sequential payload (a bit order to name)."""
+    return det & ((y_method == 1) | (y_method == 2)) & (y_bit < 2)
+
+
+def freeze_bit_order_margin(blog, sel, y_bit):
+    """The smallest margin |logit(lsb-first) - logit(msb-first)| (>= ln 9) at which the orders named
+    are right >= BIT_ORDER_TARGET of the time among `sel`: random bytes read as random bytes in either
+    order, so a model can be sure of an order it cannot know, and the margin must outgrow that."""
+    d = (blog[:, 0] - blog[:, 1]).double()[sel]
+    right = ((d < 0).long() == y_bit[sel]).double()
+    order = torch.argsort(d.abs(), descending=True)
+    margins, hits = d.abs()[order], torch.cumsum(right[order], 0)
+    ok = hits / torch.arange(1, len(order) + 1, dtype=torch.float64) >= BIT_ORDER_TARGET
+    # the largest prefix (smallest margin) whose named orders reach the target
+    k = int(torch.nonzero(ok).max().item()) if ok.any() else -1
+    m = float(margins[k].item()) if k >= 0 else float("inf")
+    return max(MIN_BIT_ORDER_MARGIN, min(m, 50.0))
+
+
+def evaluate(logits, mlog, blog, emb, y_stego, y_method, y_bit, rows, cut, threshold, bo_margin):
     pred = logits >= cut
     clean = y_stego == 0
     stego = y_stego == 1
@@ -241,12 +261,12 @@ def evaluate(logits, mlog, blog, emb, y_stego, y_method, y_bit, rows, cut, thres
         sel = det & (y_method == m)
         by_m[METHODS[m]] = rate(int((mp[sel] == m).sum()), int(sel.sum()))
     res["method_accuracy_by_method"] = by_m
-    # As the scanner reports it: an order only when its share of the two orders' probability reaches
-    # BIT_ORDER_DECIDED (else "undetermined"). Random bytes read as random bytes in either order, and a
+    # As the scanner reports it: an order only when the two orders' logits differ by the frozen margin
+    # (else "undetermined"). Random bytes read as random bytes in either order, and a
     # NUL is the same both ways: only payloads with structure (text) can be told apart. Reported apart.
-    two = torch.softmax(blog[:, :2].double(), 1)
-    decided = two.max(1).values >= BIT_ORDER_DECIDED
-    said = two.argmax(1)
+    d = (blog[:, 0] - blog[:, 1]).double()
+    decided = d.abs() >= bo_margin
+    said = (d < 0).long()
     bo, bd = {}, {}
     for m in (1, 2):
         sel = det & (y_method == m) & (y_bit < 2)
@@ -397,15 +417,17 @@ def finish(head, args, splits, compact, ys, history, train_seconds, members=None
             thr = float(np.nextafter(thr, 1.0))
         for _ in range(4):
             thr = float(np.nextafter(thr, 1.0))
+    bo_margin = freeze_bit_order_margin(vlog[2], sequential_lsb((vlog[0].double() >= cut) & (ys["val"][0] == 1), ys["val"][1], ys["val"][2]), ys["val"][2])
     tlog = predict(head, compact["test"])
     metrics = {
         "split_counts": {s: {"clean": int((ys[s][0] == 0).sum()), "stego": int((ys[s][0] == 1).sum())} for s in ys},
         "triplet": bool(args.triplet),
         "top_push": args.top_push,
         "history": history,
-        "val": evaluate(vlog[0].double(), vlog[1], vlog[2], vlog[3], *ys["val"], splits["val"][1], cut, thr),
-        "test": evaluate(tlog[0].double(), tlog[1], tlog[2], tlog[3], *ys["test"], splits["test"][1], cut, thr),
+        "val": evaluate(vlog[0].double(), vlog[1], vlog[2], vlog[3], *ys["val"], splits["val"][1], cut, thr, bo_margin),
+        "test": evaluate(tlog[0].double(), tlog[1], tlog[2], tlog[3], *ys["test"], splits["test"][1], cut, thr, bo_margin),
         "train_seconds": train_seconds,
+        "bit_order_margin": bo_margin,
     }
     if members:
         metrics["members"] = [os.path.basename(os.path.normpath(d)) for d in members]
@@ -420,12 +442,12 @@ def finish(head, args, splits, compact, ys, history, train_seconds, members=None
     torch.save(head.state_dict(), os.path.join(args.out, "head.pt"))
     with open(os.path.join(args.out, "metrics.json"), "w") as fh:
         json.dump(metrics, fh, indent=1)
-    export(head, thr, args, splits["test"][0])
+    export(head, thr, bo_margin, args, splits["test"][0])
     print(json.dumps({k: metrics["test"][k] for k in ("threshold", "threshold_logit", "fpr", "detection", "method_accuracy_on_detected", "bit_order_accuracy", "embedding")}), flush=True)
     return metrics
 
 
-def export(head, threshold, args, test_arr):
+def export(head, threshold, bo_margin, args, test_arr):
     import onnx
 
     net = StarlightNet(head).eval()
@@ -448,6 +470,7 @@ def export(head, threshold, args, test_arr):
         "outputs": OUTPUTS,
         "methods": METHODS,
         "bit_orders": BIT_ORDERS,
+        "bit_order_margin": bo_margin,
         "opset": 17,
         "precision": "fp32",
         "triplet": bool(args.triplet),

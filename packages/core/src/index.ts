@@ -26,11 +26,12 @@ export {
   MODEL_INPUT_SHAPES,
   REQUIRED_OUTPUTS,
   BIT_ORDER_CLASSES,
+  DEFAULT_BIT_ORDER_MARGIN,
   SPEC_METADATA_KEY,
   type ModelSpec,
   type ModelSpecJson,
   type LoadedModel,
 } from './inference/model.js';
-export { createScanner, BIT_ORDER_DECIDED, type Scanner, type ScannerOptions, type ScanInput, type ModelSource } from './scan/scanner.js';
+export { createScanner, type Scanner, type ScannerOptions, type ScanInput, type ModelSource } from './scan/scanner.js';
 export { errorResult, type ScanResult, type ScanPayload } from './scan/result.js';
 export { sha256Hex } from './sha256.js';

@@ -146,6 +146,8 @@ describe('model loading', () => {
   it('rejects a spec whose classes are not Starlight\'s', () => {
     expect(() => loadModel(model('evidence-only.onnx'), { methods: ['a', 'b', 'c', 'd', 'e'] })).toThrow(/method classes/);
     expect(() => loadModel(model('evidence-only.onnx'), { threshold: 1.5 })).toThrow(/threshold/);
+    expect(() => loadModel(model('evidence-only.onnx'), { bit_order_margin: -1 })).toThrow(/bit_order_margin/);
+    expect(loadModel(model('evidence-only.onnx')).spec.bitOrderMargin).toBeCloseTo(Math.log(9), 12);
   });
 });
 
@@ -235,20 +237,23 @@ describe('createScanner', () => {
   });
 
   it('names a bit order only when the detector tells the two orders apart', async () => {
-    const scanWith = async (bitOrderLogits: number[]) => {
-      const s = await createScanner({ backend: fakeBackend({ force: { method: 2, bitOrderLogits } }).backend, model: model('evidence-only.onnx') });
+    const scanWith = async (bitOrderLogits: number[], spec: { bit_order_margin?: number } = {}) => {
+      const s = await createScanner({ backend: fakeBackend({ force: { method: 2, bitOrderLogits } }).backend, model: model('evidence-only.onnx'), spec });
       const r = await s.scan(example('clean-0004.png'));
       await s.dispose();
       expectValid(r);
       return r;
     };
-    // share of the two orders: e^3 / (e^3 + 1) = 0.95 -> named; e^1 / (e^1 + 1) = 0.73 -> undetermined
+    // without a margin in the spec: ln 9 (a 0.9 share of the two orders); logits 3 apart -> named, 1 apart -> undetermined
     const sure = await scanWith([0, 3, -5]);
     expect(sure.bitOrder).toBe('msb-first');
     expect(sure.bitOrderProbabilities!['msb-first'] / (sure.bitOrderProbabilities!['msb-first'] + sure.bitOrderProbabilities!['lsb-first'])).toBeCloseTo(0.9526, 3);
     const unsure = await scanWith([1, 0, -5]);
     expect([unsure.stego, unsure.method, unsure.bitOrder]).toEqual([true, 'lsb.rgb', null]);
     expect(Object.values(unsure.bitOrderProbabilities!).reduce((a, b) => a + b)).toBeCloseTo(1, 6);
+    // a model's own margin (frozen on validation) decides: 3 apart is not enough for a margin of 4
+    expect((await scanWith([0, 3, -5], { bit_order_margin: 4 })).bitOrder).toBeNull();
+    expect((await scanWith([0, 5, -5], { bit_order_margin: 4 })).bitOrder).toBe('msb-first');
     // the three classes stay in the result even when the method is not an LSB one
     const eoi = await createScanner({ backend: fakeBackend({ force: { method: 4 } }).backend, model: model('evidence-only.onnx') });
     const e = await eoi.scan(example('clean-0004.png'));

@@ -1,13 +1,13 @@
 /**
  * Bit order as the scanner reports it, on a split's detected sequential palette / lsb.rgb stego (the
  * real scanner, its model and frozen threshold): for each cut on the model's share of the two orders'
- * probability, how many verdicts name an order (decided) and how many of those are right, by payload
- * kind. Random bytes read in either order are random bytes, so only payloads with structure (text)
- * can be decided; the scanner's cut is BIT_ORDER_DECIDED in @starlight/core.
+ * logit margin |logit(lsb-first) - logit(msb-first)|, how many verdicts name an order (decided) and how
+ * many of those are right, by payload kind. Random bytes read in either order are random bytes, so only
+ * payloads with structure (text) can be decided; the scanner's cut is the model's bit_order_margin
+ * (frozen on validation by train.py; ln 9 for models without one).
  *
  * Usage: tsx tools/data/src/bitorder.ts <dataset-dir> [model.onnx] [split (val)]
  */
-import { BIT_ORDER_DECIDED } from '@starlight/core';
 import { createScanPool } from '@starlight/runtime-node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,10 +20,11 @@ const rows = readFileSync(join(ds, 'manifest.jsonl'), 'utf8')
   .split('\n')
   .map((l) => JSON.parse(l) as ManifestRow)
   .filter((r) => r.split === split && r.stego && r.bit_order && (r.method === 'palette' || r.method === 'lsb.rgb') && r.variant === 'starlight');
-const CUTS = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, BIT_ORDER_DECIDED].filter((c, i, a) => a.indexOf(c) === i).sort();
 // key -> [detected, decided per cut, right per cut]
 const tally = new Map<string, { detected: number; decided: number[]; right: number[] }>();
 const pool = await createScanPool(model ? { model } : {});
+const margin = pool.spec.bitOrderMargin;
+const CUTS = [0, 1, 2, Math.log(9), 4, 6, 8, 11, 14, margin].filter((c, i, a) => a.indexOf(c) === i).sort((a, b) => a - b);
 let i = 0;
 try {
   for await (const r of pool.scanMany(rows.map((row) => join(ds, row.file)))) {
@@ -31,13 +32,13 @@ try {
     if (!r.stego || !r.bitOrderProbabilities) continue;
     const lsb = r.bitOrderProbabilities['lsb-first'];
     const msb = r.bitOrderProbabilities['msb-first'];
-    const share = Math.max(lsb, msb) / (lsb + msb);
+    const d = Math.abs(Math.log(lsb) - Math.log(msb));
     const said = lsb >= msb ? 'lsb-first' : 'msb-first';
     for (const key of [`${row.method} ${row.payload_kind}`, `${row.method} all`]) {
       const t = tally.get(key) ?? { detected: 0, decided: CUTS.map(() => 0), right: CUTS.map(() => 0) };
       t.detected++;
       CUTS.forEach((c, k) => {
-        if (share < c) return;
+        if (d < c) return;
         t.decided[k]!++;
         if (said === row.bit_order) t.right[k]!++;
       });
@@ -47,9 +48,9 @@ try {
 } finally {
   await pool.dispose();
 }
-console.log(`${split}: detected sequential Starlight stego; per cut: decided/detected, right/decided (scanner cut ${BIT_ORDER_DECIDED})`);
+console.log(`${split}: detected sequential Starlight stego; per margin: decided/detected, right/decided (the model's margin ${margin.toFixed(3)})`);
 for (const [key, t] of [...tally].sort())
   console.log(
     `${key.padEnd(16)} n=${String(t.detected).padStart(4)}  ` +
-      CUTS.map((c, k) => `${c}: ${t.decided[k]}/${t.detected} ${t.right[k]}/${t.decided[k]}`).join('  '),
+      CUTS.map((c, k) => `${c.toFixed(2)}: ${t.decided[k]}/${t.detected} ${t.right[k]}/${t.decided[k]}`).join('  '),
   );

@@ -10,6 +10,11 @@ import { readOnnxInfo } from './onnx-info.js';
 export const MODEL_INPUT_SHAPES: Readonly<Record<string, readonly number[]>> = Object.freeze({ ...STREAM_SHAPES, ...EXTRA_SHAPES });
 export const REQUIRED_OUTPUTS = ['stego_logit', 'method_logits', 'bit_order_logits'] as const;
 export const BIT_ORDER_CLASSES = ['lsb-first', 'msb-first', 'none'] as const;
+/**
+ * The margin a model's bit-order logits need (lsb-first vs msb-first) before the scanner names an
+ * order, for models whose spec carries none: ln 9, a 0.9 share of the two orders' probability.
+ */
+export const DEFAULT_BIT_ORDER_MARGIN = Math.log(9);
 /** The ONNX metadata_props key under which a Starlight model carries its spec (model.json). */
 export const SPEC_METADATA_KEY = 'starlight.spec';
 
@@ -21,6 +26,12 @@ export interface ModelSpec {
   threshold: number;
   methods: readonly PayloadMethod[];
   bitOrders: readonly (typeof BIT_ORDER_CLASSES)[number][];
+  /**
+   * An order is named when |logit(lsb-first) - logit(msb-first)| reaches this (frozen on validation:
+   * where the named orders are right >= 99 % of the time). Random bytes read in the wrong order are
+   * other random bytes, so their order cannot be told, and a model may still be sure of it.
+   */
+  bitOrderMargin: number;
   inputs: readonly string[];
   outputs: readonly string[];
 }
@@ -39,6 +50,7 @@ export interface ModelSpecJson {
   threshold?: number;
   methods?: string[];
   bit_orders?: string[];
+  bit_order_margin?: number;
 }
 
 function fail(msg: string): never {
@@ -76,6 +88,8 @@ export function loadModel(bytes: Uint8Array, override: ModelSpecJson = {}): Load
   }
   const bitOrders = (j.bit_orders ?? BIT_ORDER_CLASSES) as ModelSpec['bitOrders'];
   if (bitOrders.length !== 3 || bitOrders.some((b, i) => b !== BIT_ORDER_CLASSES[i])) fail(`the model's bit-order classes ${JSON.stringify(bitOrders)} are not ${JSON.stringify(BIT_ORDER_CLASSES)}`);
+  const bitOrderMargin = j.bit_order_margin ?? DEFAULT_BIT_ORDER_MARGIN;
+  if (typeof bitOrderMargin !== 'number' || !(bitOrderMargin >= 0 && bitOrderMargin < Infinity)) fail(`bit_order_margin must be a finite number >= 0, got ${String(bitOrderMargin)}`);
   return {
     bytes,
     spec: {
@@ -85,6 +99,7 @@ export function loadModel(bytes: Uint8Array, override: ModelSpecJson = {}): Load
       threshold,
       methods,
       bitOrders,
+      bitOrderMargin,
       inputs: info.inputs,
       outputs: info.outputs,
     },

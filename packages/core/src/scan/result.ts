@@ -24,7 +24,7 @@ export interface ScanResult {
   method: PayloadMethod | null;
   /** Softmax over the five methods (what the detector would name, were the image stego). */
   methodProbabilities: Record<PayloadMethod, number> | null;
-  /** The detector's bit order when stego with an LSB method (alpha, palette, lsb.rgb) and the two orders are told apart; else null. */
+  /** The detector's bit order when stego with an LSB method (alpha, palette, lsb.rgb) and the model tells the two orders apart (spec.bitOrderMargin); else null. */
   bitOrder: BitOrder | null;
   /** Softmax over the model's bit-order classes (`none`: no sequential LSB payload). */
   bitOrderProbabilities: Record<BitOrder | 'none', number> | null;

@@ -72,7 +72,7 @@ async function resolveModel(source: ModelSource, backend: InferenceBackend, spec
 }
 
 function specToJson(s: ModelSpec): ModelSpecJson {
-  return { name: s.name, version: s.version, precision: s.precision, threshold: s.threshold, methods: [...s.methods], bit_orders: [...s.bitOrders] };
+  return { name: s.name, version: s.version, precision: s.precision, threshold: s.threshold, methods: [...s.methods], bit_orders: [...s.bitOrders], bit_order_margin: s.bitOrderMargin };
 }
 
 function errorOf(e: unknown, fallback: StarlightErrorCode): { code: StarlightErrorCode; message: string } {
@@ -170,9 +170,12 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
     const mp = softmax(ml);
     const methodProbabilities = Object.fromEntries(PAYLOAD_METHODS.map((m, i) => [m, mp[i]!])) as Record<PayloadMethod, number>;
     const method = stego ? PAYLOAD_METHODS[argmax(ml)]! : null;
-    const bp = softmax(Array.from(out.bit_order_logits!.data.subarray(k * 3, k * 3 + 3)));
+    const bl = Array.from(out.bit_order_logits!.data.subarray(k * 3, k * 3 + 3));
+    const bp = softmax(bl);
     const bitOrderProbabilities = Object.fromEntries(spec.bitOrders.map((b, i) => [b, bp[i]!])) as Record<BitOrder | 'none', number>;
-    const bitOrder = method && LSB_METHODS.includes(method) ? decidedBitOrder(bitOrderProbabilities) : null;
+    // An order only when the model tells the two apart (spec.bitOrderMargin): a coin flip on random bytes is no answer.
+    const d = bl[0]! - bl[1]!;
+    const bitOrder = method && LSB_METHODS.includes(method) && Math.abs(d) >= spec.bitOrderMargin ? (d >= 0 ? 'lsb-first' : 'msb-first') : null;
     const img = p.image!;
     p.timings.totalMs = p.prepMs + p.timings.inferMs;
     return {
@@ -242,21 +245,6 @@ async function* each(inputs: Iterable<ScanInput> | AsyncIterable<ScanInput>): As
 
 function roundTimings(t: ScanResult['timings']): ScanResult['timings'] {
   return { decodeMs: round(t.decodeMs), streamsMs: round(t.streamsMs), inferMs: round(t.inferMs), extractMs: round(t.extractMs), totalMs: round(t.totalMs) };
-}
-
-/**
- * A bit order is reported only when the model tells the two orders apart: its share of the two orders'
- * probability is at least BIT_ORDER_DECIDED. Random bytes read in the wrong order are other random bytes
- * and a NUL terminator is the same both ways, so for a payload without structure the model cannot tell,
- * and a coin flip reported as an answer would be a silent wrong answer.
- */
-export const BIT_ORDER_DECIDED = 0.9;
-
-function decidedBitOrder(p: Record<BitOrder | 'none', number>): BitOrder | null {
-  const lsb = p['lsb-first'];
-  const msb = p['msb-first'];
-  const share = Math.max(lsb, msb) / (lsb + msb);
-  return share >= BIT_ORDER_DECIDED ? (lsb >= msb ? 'lsb-first' : 'msb-first') : null;
 }
 
 function softmax(v: number[]): number[] {
