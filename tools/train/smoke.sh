@@ -22,6 +22,13 @@ top_push(logit, torch.tensor([False, False, True, True, True]), k=1, margin=2.0)
 g = logit.grad.tolist()
 assert g[0] == 0 and g[1] > 0 and g[2] < 0 and g[3] < 0 and g[3] < g[4] < 0, g  # a stego logit already clear gets a smaller push
 print("top_push ok:", g)
+from train import freeze_bit_order_margin
+blog = torch.tensor([[5.0, 0, 0], [0, 5.0, 0], [3.0, 0, 0], [0, 2.5, 0], [2.4, 0, 0]])
+every = torch.ones(5, dtype=torch.bool)
+# the order at margin 3 is wrong: the margin must stay above it; when every order is right, the smallest margin (>= ln 9)
+assert freeze_bit_order_margin(blog, every, torch.tensor([0, 1, 1, 1, 0])) == 5.0
+assert abs(freeze_bit_order_margin(blog, every, torch.tensor([0, 1, 0, 1, 0])) - 2.4) < 1e-6
+print("freeze_bit_order_margin ok")
 PY
 "$py" tools/train/train.py --data "$work/data/shards" --out "$work/model" --epochs 1 --minutes 5 --batch 64 --triplet
 cp "$work/model/metrics.json" "$work/metrics.trained.json"
