@@ -269,7 +269,7 @@ def evaluate(logits, mlog, blog, emb, y_stego, y_method, y_bit, rows, cut, thres
     said = (d < 0).long()
     bo, bd = {}, {}
     for m in (1, 2):
-        sel = det & (y_method == m) & (y_bit < 2)
+        sel = sequential_lsb(det, y_method, y_bit) & (y_method == m)
         for kind in (None, "text", "bytes"):
             s2 = sel & torch.tensor([kind is None or r.get("payload_kind") == kind for r in rows])
             name = METHODS[m] + (f", {kind} payloads" if kind else "")
