@@ -3,15 +3,16 @@
 # draws from (fetch-covers.sh keeps the training sources to its own list): every image file as the
 # packages ship them (native formats, real camera EXIF), then a dataset the generator makes from them
 # (inscription format mix, the five methods and the attacker variants on unseen covers).
-#   set 4 (default): twelve packages scanned to choose between 0.8.0 and 0.9.0, and for nothing else;
+#   set 5 (default): twenty-two packages fetched for the release after 0.9.0, and for nothing else;
+#   set 4: twelve packages scanned to choose between 0.8.0 and 0.9.0: used once;
 #   set 3: sixteen packages that chose 0.8.0 over 0.7.0 and whose flags were studied: not independent;
 #   sets 1 and 2: twelve and thirteen packages whose real files set the threshold since 0.8.0 (release.sh)
 #   and whose figures helped choose earlier models: not independent.
-# The next release decision needs a fifth set of packages no split and no set draws from.
+# Each release decision needs a set of packages no split and no earlier set draws from.
 # Usage: bash tools/data/heldout.sh [set] [model.onnx] [report.json] [scores.jsonl (every clean file's probability)]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-set="${1:-4}"
+set="${1:-5}"
 model="${2:-$root/packages/model/starlight.onnx}"
 cd "$root"
 case "$set" in
@@ -32,7 +33,12 @@ case "$set" in
     covers="$root/.cache/heldout4"; seed=14; report="${3:-$root/packages/model/heldout-set4.json}"
     pkgs=(moka-icon-theme paper-icon-theme yaru-theme-icon endless-sky-data crawl-tiles-data teeworlds-data bzflag-data
           octave-doc pysiogame xmoto-data lbreakout2-data openclipart-png) ;;
-  *) echo "unknown held-out set: $set (1 to 4)" >&2; exit 2 ;;
+  5)
+    covers="$root/.cache/heldout5"; seed=15; report="${3:-$root/packages/model/heldout-set5.json}"
+    pkgs=(mate-icon-theme gnome-colors-common greybird-gtk-theme mate-backgrounds deepin-icon-theme freedroid-data berusky-data
+          pioneers-data lugaru-data pangzero solarwolf xboard gnubg-data mypaint-brushes krita-data flare-game
+          kdegames-card-data-kf5 netpanzer-data chromium-bsu-data pokerth-data trigger-rally-data minetest-data) ;;
+  *) echo "unknown held-out set: $set (1 to 5)" >&2; exit 2 ;;
 esac
 bash tools/data/fetch-covers.sh "$covers" "${pkgs[@]}"
 [ -f "$covers.dataset/manifest.jsonl" ] || npx tsx tools/data/src/build.ts --out "$covers.dataset" --covers "$covers" --no-sample --synthetic 0 --clean 4000 --stego 4000 --seed "$seed"
