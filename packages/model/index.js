@@ -1,7 +1,7 @@
 /** The model's spec: name, frozen threshold, input and output names, class ids. */
 export const MODEL_SPEC = Object.freeze({
   "name": "starlight-detector",
-  "threshold": 0.9999999882971287,
+  "threshold": 0.9965196895810277,
   "inputs": [
     "pixel",
     "meta",
@@ -34,11 +34,11 @@ export const MODEL_SPEC = Object.freeze({
     "msb-first",
     "none"
   ],
-  "bit_order_margin": 10.452773094177246,
+  "bit_order_margin": 2.1972245773362196,
   "opset": 17,
   "precision": "fp32",
   "triplet": true,
-  "version": "0.9.0"
+  "version": "0.10.0"
 });
 
 /**
