@@ -34,7 +34,7 @@ export const MODEL_SPEC = Object.freeze({
     "msb-first",
     "none"
   ],
-  "bit_order_margin": 2.1972245773362196,
+  "bit_order_margin": 4.135008811950684,
   "opset": 17,
   "precision": "fp32",
   "triplet": true,

@@ -28,6 +28,14 @@ every = torch.ones(5, dtype=torch.bool)
 # the order at margin 3 is wrong: the margin must stay above it; when every order is right, the smallest margin (>= ln 9)
 assert freeze_bit_order_margin(blog, every, torch.tensor([0, 1, 1, 1, 0])) == 5.0
 assert abs(freeze_bit_order_margin(blog, every, torch.tensor([0, 1, 0, 1, 0])) - 2.4) < 1e-6
+# 200 text payloads named right at margin 2.3 hide a random-byte payload named wrong at 3: per kind, the margin is 6
+import numpy as np
+blog = torch.tensor([[6.0, 0, 0], [3.0, 0, 0], [2.4, 0, 0]] + [[2.3, 0, 0]] * 200)
+y_bit = torch.tensor([0, 1, 0] + [0] * 200)
+kinds = np.array(["bytes"] * 3 + ["text"] * 200)
+every = torch.ones(203, dtype=torch.bool)
+assert abs(freeze_bit_order_margin(blog, every, y_bit) - 2.3) < 1e-6
+assert freeze_bit_order_margin(blog, every, y_bit, kinds) == 6.0
 print("freeze_bit_order_margin ok")
 PY
 "$py" tools/train/train.py --data "$work/data/shards" --out "$work/model" --epochs 1 --minutes 5 --batch 64 --triplet

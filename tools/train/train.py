@@ -208,19 +208,24 @@ def sequential_lsb(det, y_method, y_bit):
     return det & ((y_method == 1) | (y_method == 2)) & (y_bit < 2)
 
 
-def freeze_bit_order_margin(blog, sel, y_bit):
+def freeze_bit_order_margin(blog, sel, y_bit, kinds=None):
     """The smallest margin |logit(lsb-first) - logit(msb-first)| (>= ln 9) at which the orders named
-    are right >= BIT_ORDER_TARGET of the time among `sel`: random bytes read as random bytes in either
-    order, so a model can be sure of an order it cannot know, and the margin must outgrow that."""
-    d = (blog[:, 0] - blog[:, 1]).double()[sel]
-    right = ((d < 0).long() == y_bit[sel]).double()
-    order = torch.argsort(d.abs(), descending=True)
-    margins, hits = d.abs()[order], torch.cumsum(right[order], 0)
-    ok = hits / torch.arange(1, len(order) + 1, dtype=torch.float64) >= BIT_ORDER_TARGET
-    # the largest prefix (smallest margin) whose named orders reach the target
-    k = int(torch.nonzero(ok).max().item()) if ok.any() else -1
-    m = float(margins[k].item()) if k >= 0 else float("inf")
-    return max(MIN_BIT_ORDER_MARGIN, min(m, 50.0))
+    are right >= BIT_ORDER_TARGET of the time among `sel`, and among each payload kind of it (`kinds`:
+    text, bytes) alone: random bytes read as random bytes in either order, so a model can be sure of an
+    order it cannot know, and many sure text payloads must not hide a random payload's wrong order."""
+    d_all = (blog[:, 0] - blog[:, 1]).double()
+    groups = [sel] if kinds is None or not sel.any() else [sel & torch.from_numpy(kinds == k) for k in np.unique(kinds[sel.numpy()])]
+    m = MIN_BIT_ORDER_MARGIN
+    for g in groups:
+        d = d_all[g]
+        right = ((d < 0).long() == y_bit[g]).double()
+        order = torch.argsort(d.abs(), descending=True)
+        margins, hits = d.abs()[order], torch.cumsum(right[order], 0)
+        ok = hits / torch.arange(1, len(order) + 1, dtype=torch.float64) >= BIT_ORDER_TARGET
+        # the largest prefix (smallest margin) whose named orders reach the target
+        k = int(torch.nonzero(ok).max().item()) if ok.any() else -1
+        m = max(m, float(margins[k].item()) if k >= 0 else float("inf"))
+    return min(m, 50.0)
 
 
 def evaluate(logits, mlog, blog, emb, y_stego, y_method, y_bit, rows, cut, threshold, bo_margin):
@@ -417,7 +422,8 @@ def finish(head, args, splits, compact, ys, history, train_seconds, members=None
             thr = float(np.nextafter(thr, 1.0))
         for _ in range(4):
             thr = float(np.nextafter(thr, 1.0))
-    bo_margin = freeze_bit_order_margin(vlog[2], sequential_lsb((vlog[0].double() >= cut) & (ys["val"][0] == 1), ys["val"][1], ys["val"][2]), ys["val"][2])
+    kinds = np.array([str(r.get("payload_kind")) for r in splits["val"][1]])
+    bo_margin = freeze_bit_order_margin(vlog[2], sequential_lsb((vlog[0].double() >= cut) & (ys["val"][0] == 1), ys["val"][1], ys["val"][2]), ys["val"][2], kinds)
     tlog = predict(head, compact["test"])
     metrics = {
         "split_counts": {s: {"clean": int((ys[s][0] == 0).sum()), "stego": int((ys[s][0] == 1).sum())} for s in ys},
