@@ -3,10 +3,12 @@
 Inputs (names and shapes per image; the model adds a leading batch axis):
   pixel (3,256,256)  meta (2048)  alpha (2,256,256)  lsb (3,256,256)  palette (768)
   palette_lsb (1,256,256)  format (6)  content (6)            <- the exact Starlight V4 streams
-  bits (3,4096)  tail (1024)  stats (97)  evidence (14)      <- ours: packages/core/src/features
+  bits (3,4096)  tail (1024)  stats (97)  evidence (14)  dct (121)   <- ours: packages/core/src/features
 evidence is keyless payload extraction's log-likelihood evidence per method and bit order, so the
-stego probability is one calibrated decision over statistics AND decoded framings (no rules on top).
-Outputs: stego_logit (N,), method_logits (N,5), bit_order_logits (N,3), embedding (N,64).
+stego probability is one calibrated decision over statistics AND decoded framings (no rules on top);
+dct is JPEG DCT-coefficient steganalysis (features/dct.ts; zeros for other formats).
+Outputs: stego_logit (N,), method_logits (N,6: the five methods, then dct), bit_order_logits (N,3),
+embedding (N,64).
 
 The graph is two parts. `Preprocess` has no parameters: it reduces the large 256x256 planes to
 13 maps of 32x32 (LSB density, LSB neighbour agreement, pixel flatness per 8x8 block). `Head` is
@@ -20,19 +22,20 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-INPUTS = ["pixel", "meta", "alpha", "lsb", "palette", "palette_lsb", "format", "content", "bits", "tail", "stats", "evidence"]
+INPUTS = ["pixel", "meta", "alpha", "lsb", "palette", "palette_lsb", "format", "content", "bits", "tail", "stats", "evidence", "dct"]
 OUTPUTS = ["stego_logit", "method_logits", "bit_order_logits", "embedding"]
-METHODS = ["alpha", "palette", "lsb.rgb", "exif", "eoi"]
+METHODS = ["alpha", "palette", "lsb.rgb", "exif", "eoi", "dct"]  # class ids 0..5 (core: DETECTOR_METHODS)
 BIT_ORDERS = ["lsb-first", "msb-first", "none"]
 # The scanner names a bit order only when |logit(lsb-first) - logit(msb-first)| reaches the spec's
 # bit_order_margin, frozen on validation (train.py); never below ln 9, a 0.9 share of the two orders
 # (DEFAULT_BIT_ORDER_MARGIN in packages/core/src/inference/model.ts, for models without one).
 MIN_BIT_ORDER_MARGIN = math.log(9)
 BIT_ORDER_TARGET = 0.99
-COMPACT = ["maps", "meta", "palette", "format", "content", "bits", "tail", "stats", "evidence"]
+COMPACT = ["maps", "meta", "palette", "format", "content", "bits", "tail", "stats", "evidence", "dct"]
 MAP_CHANNELS = 13
 STATS_LEN = 97  # packages/core/src/features: STATS_LEN
 EVIDENCE_LEN = 14  # EVIDENCE_LEN
+DCT_LEN = 121  # packages/core/src/features/dct.ts: DCT_LEN
 
 
 def _agree(x):
@@ -42,7 +45,7 @@ def _agree(x):
 
 
 class Preprocess(nn.Module):
-    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence):
+    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence, dct):
         planes = torch.cat([lsb, alpha[:, 1:2], palette_lsb], dim=1)  # 5 LSB planes
         maps = torch.cat(
             [
@@ -52,7 +55,7 @@ class Preprocess(nn.Module):
             ],
             dim=1,
         )
-        return maps, meta, palette, format, content, bits, tail, stats, evidence
+        return maps, meta, palette, format, content, bits, tail, stats, evidence, dct
 
 
 class Head(nn.Module):
@@ -67,10 +70,11 @@ class Head(nn.Module):
         self.meta = nn.Sequential(nn.Conv1d(1, 16, 8, stride=4), nn.ReLU(), nn.Conv1d(16, 16, 5, stride=2, padding=2), nn.ReLU())
         self.tail = nn.Sequential(nn.Conv1d(1, 16, 8, stride=4), nn.ReLU(), nn.Conv1d(16, 16, 5, stride=2, padding=2), nn.ReLU())
         self.palette = nn.Linear(768, 32)
-        fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + stats_len + EVIDENCE_LEN
+        self.dct = nn.Sequential(nn.Linear(DCT_LEN, 64), nn.ReLU())
+        fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + stats_len + EVIDENCE_LEN + 64
         self.trunk = nn.Sequential(nn.Linear(fused, 192), nn.ReLU(), nn.Linear(192, 128), nn.ReLU())
         self.stego = nn.Linear(128, 1)
-        self.method = nn.Linear(128, 5)
+        self.method = nn.Linear(128, len(METHODS))
         self.bit_order = nn.Linear(128, 3)
         self.embed = nn.Linear(128, embed_dim)
 
@@ -78,7 +82,7 @@ class Head(nn.Module):
     def _pool(x):
         return torch.cat([x.mean(dim=-1), x.amax(dim=-1)], dim=1)
 
-    def forward(self, maps, meta, palette, format, content, bits, tail, stats, evidence):
+    def forward(self, maps, meta, palette, format, content, bits, tail, stats, evidence, dct):
         m = self.maps(maps).flatten(2)
         b = self.bits(bits * 2.0 - 1.0)
         h = torch.cat(
@@ -93,6 +97,7 @@ class Head(nn.Module):
                 content,
                 stats,
                 evidence,
+                self.dct(dct),
             ],
             dim=1,
         )
@@ -123,5 +128,5 @@ class StarlightNet(nn.Module):
         self.pre = Preprocess()
         self.head = head or Head()
 
-    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence):
-        return self.head(*self.pre(pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence))
+    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence, dct):
+        return self.head(*self.pre(pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence, dct))

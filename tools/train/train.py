@@ -60,6 +60,7 @@ def streams_batch(arr, idx):
         tail=u8("tail").float() / 255.0,
         stats=u8("stats"),
         evidence=u8("evidence"),
+        dct=u8("dct"),
     )
 
 
@@ -95,6 +96,7 @@ def compact_rows(arr, idx):
         f("tail").float() / 255.0,
         f("stats"),
         f("evidence"),
+        f("dct"),
     )
 
 
@@ -262,7 +264,7 @@ def evaluate(logits, mlog, blog, emb, y_stego, y_method, y_bit, rows, cut, thres
     mp = mlog.argmax(1)
     res["method_accuracy_on_detected"] = rate(int((mp[det] == y_method[det]).sum()), int(det.sum()))
     by_m = {}
-    for m in range(5):
+    for m in range(len(METHODS)):
         sel = det & (y_method == m)
         by_m[METHODS[m]] = rate(int((mp[sel] == m).sum()), int(sel.sum()))
     res["method_accuracy_by_method"] = by_m

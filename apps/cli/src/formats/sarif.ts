@@ -1,19 +1,20 @@
-import { ERROR_CODES, PAYLOAD_METHODS } from '@starlight/core';
+import { DETECTOR_METHODS, ERROR_CODES } from '@starlight/core';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FormatContext, Formatter, ScanRecord } from './types.js';
 
-const METHOD_HELP: Record<(typeof PAYLOAD_METHODS)[number], string> = {
+const METHOD_HELP: Record<(typeof DETECTOR_METHODS)[number], string> = {
   alpha: 'a payload in the least significant bits of the alpha channel',
   palette: 'a payload in the least significant bits of the palette indices',
   'lsb.rgb': 'a payload in the least significant bits of the red, green and blue samples',
   exif: 'a payload in the EXIF UserComment or another metadata text field (PNG text chunk, JPEG comment, XMP, GIF comment)',
   eoi: 'data appended after the end of the image container',
+  dct: "a payload in the JPEG's DCT coefficients (JSteg, OutGuess, F5, steghide and similar tools)",
 };
 
 /** Rules: one per embedding method (findings), one per error code (files that could not be scanned). */
 export const SARIF_RULES = [
-  ...PAYLOAD_METHODS.map((m) => ({
+  ...DETECTOR_METHODS.map((m) => ({
     id: `starlight/${m}`,
     name: `HiddenPayload${m.replace(/(^|\.)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
     shortDescription: { text: `Hidden payload (${m})` },

@@ -37,6 +37,30 @@ export interface JpegPixels {
   data: Uint8Array;
 }
 
+/** The quantized DCT coefficients of a JPEG, as stored in the file (before dequantization). */
+export interface JpegCoefficients {
+  width: number;
+  height: number;
+  progressive: boolean;
+  components: JpegComponentCoefficients[];
+}
+
+export interface JpegComponentCoefficients {
+  id: number;
+  /** Sampling factors. */
+  h: number;
+  v: number;
+  /** Blocks that hold image data, across and down. */
+  blocksWide: number;
+  blocksHigh: number;
+  /** Blocks per stored line (padded to whole MCUs): block (bx, by) starts at (by * blocksPerLine + bx) * 64. */
+  blocksPerLine: number;
+  /** 64 coefficients per block in natural (row-major) order, DC first. */
+  coefs: Int16Array;
+  /** The component's quantization table, natural order. */
+  quant: Int32Array;
+}
+
 /** A table as defined by DHT. */
 interface HuffSpec {
   bits: Uint8Array; // [0..16], bits[0] unused
@@ -111,7 +135,7 @@ type UpKind = 0 | 1 | 2 | 3 | 4 | 5 | 6;
  * esbuild/tsup turn top-level `const` into `var`, and V8 then stops treating the lookup tables
  * as constants, which costs 30-50% in the hot loops.
  */
-function createDecoder(): (bytes: Uint8Array) => JpegPixels {
+function createDecoder(): { pixels: (bytes: Uint8Array) => JpegPixels; coefficients: (bytes: Uint8Array) => JpegCoefficients } {
   const corrupt = (m: string): StarlightError => new StarlightError('E_CORRUPT_IMAGE', `JPEG: ${m}`);
   const truncated = (m: string): StarlightError => new StarlightError('E_TRUNCATED', `JPEG: ${m}`);
   const unsupported = (m: string): StarlightError =>
@@ -1163,6 +1187,8 @@ function createDecoder(): (bytes: Uint8Array) => JpegPixels {
     private mcusX = 0;
     private mcusY = 0;
     private multiScan = false;
+    /** Coefficient buffers for every component (multi-scan files, and coefficient-only decoding). */
+    private buffered = false;
     private scanNumber = 0;
     private lastGoodIMCURow = 0;
     /** A marker already read (after entropy data), like libjpeg's unread_marker. */
@@ -1170,13 +1196,43 @@ function createDecoder(): (bytes: Uint8Array) => JpegPixels {
     /** The output pixels, allocated before any decoding so that oversized images fail fast. */
     private out: Uint8Array = new Uint8Array(0);
 
-    constructor(data: Uint8Array) {
+    constructor(
+      data: Uint8Array,
+      /** Stop at the quantized DCT coefficients: no IDCT, upsampling or colour conversion. */
+      private readonly coefOnly = false,
+    ) {
       this.d = data;
       this.clean = takeClean(data.length + 8);
       this.reader = new BitReader(this.clean);
     }
 
     decode(): JpegPixels {
+      this.run();
+      if (this.multiScan) this.finishCoefficients();
+      return this.output();
+    }
+
+    coefficients(): JpegCoefficients {
+      this.run();
+      return {
+        width: this.width,
+        height: this.height,
+        progressive: this.progressive,
+        components: this.comps.map((c) => ({
+          id: c.id,
+          h: c.h,
+          v: c.v,
+          blocksWide: c.wb,
+          blocksHigh: c.hb,
+          blocksPerLine: c.bpl,
+          coefs: c.coefs!.slice(),
+          quant: c.quant ? c.quant.slice() : new Int32Array(64),
+        })),
+      };
+    }
+
+    /** Markers and scans, up to EOI (or the end of a complete single scan). */
+    private run(): void {
       const d = this.d;
       if (d.length < 2 || d[0] !== 0xff || d[1] !== 0xd8) throw corrupt('missing SOI marker');
       this.pos = 2;
@@ -1215,8 +1271,6 @@ function createDecoder(): (bytes: Uint8Array) => JpegPixels {
         }
         this.processMarker(m);
       }
-      if (this.multiScan) this.finishCoefficients();
-      return this.output();
     }
 
     /* ---------------------------------- markers ---------------------------------- */
@@ -1521,6 +1575,7 @@ function createDecoder(): (bytes: Uint8Array) => JpegPixels {
         if (maxH % c.h !== 0 || maxV % c.v !== 0) throw unsupported('fractional sampling ratios are not supported');
       }
       this.multiScan = this.progressive || firstScanComps < this.comps.length;
+      const buffered = (this.buffered = this.multiScan || this.coefOnly);
       let bytes = 0;
       for (const c of this.comps) {
         c.wb = Math.ceil((this.width * c.h) / (maxH * 8));
@@ -1530,15 +1585,15 @@ function createDecoder(): (bytes: Uint8Array) => JpegPixels {
         c.bpl = this.mcusX * c.h;
         c.bpc = this.mcusY * c.v;
         c.stride = c.bpl * 8;
-        bytes += c.stride * c.bpc * 8 + (this.multiScan ? c.bpl * c.bpc * 129 : 0);
+        bytes += (this.coefOnly ? 0 : c.stride * c.bpc * 8) + (buffered ? c.bpl * c.bpc * 129 : 0);
       }
       // Sample planes and coefficient buffers are carved from one reusable arena (every sample
       // that is read gets written first; coefficients are zeroed).
-      this.out = new Uint8Array(this.width * this.height * this.comps.length);
+      if (!this.coefOnly) this.out = new Uint8Array(this.width * this.height * this.comps.length);
       const arena = takeArena(bytes);
       let off = 0;
       for (const c of this.comps) {
-        if (this.multiScan) {
+        if (buffered) {
           const n = c.bpl * c.bpc * 64;
           c.coefs = new Int16Array(arena, off, n);
           c.coefs.fill(0);
@@ -1546,10 +1601,10 @@ function createDecoder(): (bytes: Uint8Array) => JpegPixels {
         }
       }
       for (const c of this.comps) {
-        const n = c.stride * c.bpc * 8;
+        const n = this.coefOnly ? 0 : c.stride * c.bpc * 8;
         c.plane = new Uint8Array(arena, off, n);
         off += n;
-        if (this.multiScan) {
+        if (buffered) {
           c.km = new Uint8Array(arena, off, c.bpl * c.bpc);
           c.km.fill(0);
           off += c.bpl * c.bpc;
@@ -1687,7 +1742,7 @@ function createDecoder(): (bytes: Uint8Array) => JpegPixels {
     private decodeSequentialScan(scan: ScanInfo): void {
       const comps = scan.comps;
       const r = this.reader;
-      const immediate = !this.multiScan;
+      const immediate = !this.buffered;
       const dcT: HuffDerived[] = [];
       const acT: HuffDerived[] = [];
       for (const c of comps) {
@@ -2622,10 +2677,13 @@ function createDecoder(): (bytes: Uint8Array) => JpegPixels {
     }
   }
 
-  return (bytes: Uint8Array): JpegPixels => new JpegDecoder(bytes).decode();
+  return {
+    pixels: (bytes: Uint8Array): JpegPixels => new JpegDecoder(bytes).decode(),
+    coefficients: (bytes: Uint8Array): JpegCoefficients => new JpegDecoder(bytes, true).coefficients(),
+  };
 }
 
-const decodeImpl = createDecoder();
+const impl = createDecoder();
 
 /**
  * Decodes a baseline (SOF0/SOF1) or progressive (SOF2) Huffman JPEG with 1, 3 or 4 components to
@@ -2633,8 +2691,21 @@ const decodeImpl = createDecoder();
  * grey, 3 = RGB, 4 = CMYK as libjpeg outputs with JCS_CMYK (raw values; YCCK converted).
  */
 export function decodeJpegPixels(bytes: Uint8Array): JpegPixels {
+  return guarded(() => impl.pixels(bytes));
+}
+
+/**
+ * The quantized DCT coefficients of a baseline or progressive Huffman JPEG, entropy-decoded exactly
+ * as for decodeJpegPixels (damaged data and restarts handled the same way), without reconstructing
+ * pixels: what DCT-domain steganography (JSteg, F5, OutGuess, steghide) changes.
+ */
+export function decodeJpegCoefficients(bytes: Uint8Array): JpegCoefficients {
+  return guarded(() => impl.coefficients(bytes));
+}
+
+function guarded<T>(f: () => T): T {
   try {
-    return decodeImpl(bytes);
+    return f();
   } catch (e) {
     if (e instanceof StarlightError) throw e;
     if (e instanceof RangeError) {

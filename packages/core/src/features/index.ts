@@ -2,6 +2,8 @@ import type { DecodedImage } from '../image.js';
 import { xmpValues } from '../metadata.js';
 import type { PayloadReport } from '../payload/types.js';
 import { effectiveLength } from '../payload/text.js';
+import { decodeJpegCoefficients, type JpegCoefficients } from '../codecs/jpeg-decoder.js';
+import { DCT_LEN, dctFeatures } from './dct.js';
 
 /**
  * Inputs our detector reads beyond the eight V4 streams. V4 only sees the 256x256 centre crop, so a
@@ -19,6 +21,7 @@ export const EXTRA_SHAPES = {
   tail: [TAIL_BYTES],
   stats: [STATS_LEN],
   evidence: [EVIDENCE_LEN],
+  dct: [DCT_LEN],
 } as const;
 
 export interface ExtraInputs {
@@ -30,6 +33,8 @@ export interface ExtraInputs {
   stats: Float32Array;
   /** What keyless payload extraction found (see computeEvidence). */
   evidence: Float32Array;
+  /** JPEG DCT-coefficient statistics (features/dct.ts); zeros for other formats. */
+  dct: Float32Array;
 }
 
 const PLANE_FEATURES = 11;
@@ -406,5 +411,19 @@ export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report:
   wsEstimates(img.rgb, w, h, stats, at); // 76..81
   at += 6;
   sequentialPathStats(img, stats, at); // 82..96
-  return { bits, tail, stats, evidence: computeEvidence(report) };
+  return { bits, tail, stats, evidence: computeEvidence(report), dct: dctFeatures(jpegCoefficients(img, bytes)) };
+}
+
+/**
+ * A JPEG's quantized coefficients, or null for other formats and for JPEGs core's own decoder
+ * cannot entropy-decode although the pixel decoder could (then the DCT inputs are all zero, which
+ * the model reads as "no coefficients": slot 0).
+ */
+function jpegCoefficients(img: DecodedImage, bytes: Uint8Array): JpegCoefficients | null {
+  if (img.format !== 'jpeg') return null;
+  try {
+    return decodeJpegCoefficients(bytes);
+  } catch {
+    return null;
+  }
 }

@@ -1,7 +1,7 @@
 import { StarlightError } from '../errors.js';
 import type { ModelInputsResult } from '../extract.js';
 import { EXTRA_SHAPES, type ExtraInputs } from '../features/index.js';
-import { PAYLOAD_METHODS, type PayloadMethod } from '../payload/types.js';
+import { DETECTOR_METHODS, PAYLOAD_METHODS, type DetectorMethod } from '../payload/types.js';
 import { STREAM_NAMES, STREAM_SHAPES, type StreamName } from '../streams.js';
 import type { Tensor } from './backend.js';
 import { readOnnxInfo } from './onnx-info.js';
@@ -24,7 +24,8 @@ export interface ModelSpec {
   precision: string;
   /** Probability at or above which an image is called stego (frozen on validation). */
   threshold: number;
-  methods: readonly PayloadMethod[];
+  /** The method classes in class-id order: Starlight's five, or those and `dct` (DETECTOR_METHODS). */
+  methods: readonly DetectorMethod[];
   bitOrders: readonly (typeof BIT_ORDER_CLASSES)[number][];
   /**
    * An order is named when |logit(lsb-first) - logit(msb-first)| reaches this (frozen on validation:
@@ -82,9 +83,10 @@ export function loadModel(bytes: Uint8Array, override: ModelSpecJson = {}): Load
   const j = { ...meta, ...override };
   const threshold = j.threshold ?? 0.5;
   if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) fail(`threshold must be a number in (0, 1), got ${String(threshold)}`);
-  const methods = (j.methods ?? PAYLOAD_METHODS) as PayloadMethod[];
-  if (methods.length !== PAYLOAD_METHODS.length || methods.some((m, i) => m !== PAYLOAD_METHODS[i])) {
-    fail(`the model's method classes ${JSON.stringify(methods)} are not Starlight's ${JSON.stringify(PAYLOAD_METHODS)}`);
+  const methods = (j.methods ?? PAYLOAD_METHODS) as DetectorMethod[];
+  const known = [PAYLOAD_METHODS, DETECTOR_METHODS] as readonly (readonly string[])[];
+  if (!known.some((k) => k.length === methods.length && methods.every((m, i) => m === k[i]))) {
+    fail(`the model's method classes ${JSON.stringify(methods)} are neither Starlight's ${JSON.stringify(PAYLOAD_METHODS)} nor ${JSON.stringify(DETECTOR_METHODS)}`);
   }
   const bitOrders = (j.bit_orders ?? BIT_ORDER_CLASSES) as ModelSpec['bitOrders'];
   if (bitOrders.length !== 3 || bitOrders.some((b, i) => b !== BIT_ORDER_CLASSES[i])) fail(`the model's bit-order classes ${JSON.stringify(bitOrders)} are not ${JSON.stringify(BIT_ORDER_CLASSES)}`);

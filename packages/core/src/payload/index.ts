@@ -1,10 +1,12 @@
 // Public API of keyless payload extraction (re-exported by core's index).
 export {
   PAYLOAD_METHODS,
+  DETECTOR_METHODS,
   BIT_ORDERS,
   DEFAULT_MAX_PAYLOAD_BYTES,
   PAYLOAD_FOUND_CONFIDENCE,
   type PayloadMethod,
+  type DetectorMethod,
   type BitOrder,
   type PayloadCandidate,
   type PayloadReport,

@@ -4,6 +4,14 @@ import type { DecodeOptions } from '../decode.js';
 export const PAYLOAD_METHODS = ['alpha', 'palette', 'lsb.rgb', 'exif', 'eoi'] as const;
 export type PayloadMethod = (typeof PAYLOAD_METHODS)[number];
 
+/**
+ * What the detector can name (class ids 0..5): the five methods, then `dct`, a payload in a JPEG's
+ * DCT coefficients (JSteg, OutGuess, F5, steghide and the like: keyed tools whose payload keyless
+ * extraction cannot read). Models before 0.11 know the first five only.
+ */
+export const DETECTOR_METHODS = [...PAYLOAD_METHODS, 'dct'] as const;
+export type DetectorMethod = (typeof DETECTOR_METHODS)[number];
+
 /** `msb-first`: bit 7 of each byte is written first (numpy unpackbits order); `lsb-first`: bit 0 first. */
 export const BIT_ORDERS = ['msb-first', 'lsb-first'] as const;
 export type BitOrder = (typeof BIT_ORDERS)[number];

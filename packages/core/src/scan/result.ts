@@ -1,6 +1,6 @@
 import type { StarlightErrorCode } from '../errors.js';
 import type { ImageFormat, ImageMode } from '../image.js';
-import type { BitOrder, PayloadMethod } from '../payload/types.js';
+import type { BitOrder, DetectorMethod, PayloadMethod } from '../payload/types.js';
 
 /**
  * The scan result: the contract for the CLI, the API and everyone downstream.
@@ -20,10 +20,10 @@ export interface ScanResult {
   stego: boolean | null;
   /** Calibrated probability that the image hides a payload (statistics and extraction evidence in one model). */
   probability: number | null;
-  /** The detector's method when stego, else null. */
-  method: PayloadMethod | null;
-  /** Softmax over the five methods (what the detector would name, were the image stego). */
-  methodProbabilities: Record<PayloadMethod, number> | null;
+  /** The detector's method when stego, else null (`dct`: a payload in a JPEG's DCT coefficients; models from 0.11). */
+  method: DetectorMethod | null;
+  /** Softmax over the model's method classes (what the detector would name, were the image stego); `dct` only with models that have that class. */
+  methodProbabilities: (Record<PayloadMethod, number> & Partial<Record<'dct', number>>) | null;
   /** The detector's bit order when stego with an LSB method (alpha, palette, lsb.rgb) and the model tells the two orders apart (spec.bitOrderMargin); else null. */
   bitOrder: BitOrder | null;
   /** Softmax over the model's bit-order classes (`none`: no sequential LSB payload). */

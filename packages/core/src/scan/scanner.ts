@@ -5,7 +5,7 @@ import type { DecodedImage } from '../image.js';
 import type { InferenceBackend, InferenceSession, Tensor } from '../inference/backend.js';
 import { buildFeeds, loadModel, type LoadedModel, type ModelSpec, type ModelSpecJson } from '../inference/model.js';
 import { extractPayloadFromImage } from '../payload/extract.js';
-import { PAYLOAD_FOUND_CONFIDENCE, PAYLOAD_METHODS, type BitOrder, type PayloadCandidate, type PayloadMethod, type PayloadReport } from '../payload/types.js';
+import { PAYLOAD_FOUND_CONFIDENCE, type BitOrder, type DetectorMethod, type PayloadCandidate, type PayloadMethod, type PayloadReport } from '../payload/types.js';
 import { sha256Hex } from '../sha256.js';
 import { computeStreams } from '../streams.js';
 import { errorResult, type ScanPayload, type ScanResult } from './result.js';
@@ -166,16 +166,17 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
     const logit = out.stego_logit!.data[k]!;
     const probability = 1 / (1 + Math.exp(-logit));
     const stego = probability >= spec.threshold;
-    const ml = Array.from(out.method_logits!.data.subarray(k * 5, k * 5 + 5));
+    const nm = spec.methods.length;
+    const ml = Array.from(out.method_logits!.data.subarray(k * nm, k * nm + nm));
     const mp = softmax(ml);
-    const methodProbabilities = Object.fromEntries(PAYLOAD_METHODS.map((m, i) => [m, mp[i]!])) as Record<PayloadMethod, number>;
-    const method = stego ? PAYLOAD_METHODS[argmax(ml)]! : null;
+    const methodProbabilities = Object.fromEntries(spec.methods.map((m, i) => [m, mp[i]!])) as ScanResult['methodProbabilities'];
+    const method = stego ? spec.methods[argmax(ml)]! : null;
     const bl = Array.from(out.bit_order_logits!.data.subarray(k * 3, k * 3 + 3));
     const bp = softmax(bl);
     const bitOrderProbabilities = Object.fromEntries(spec.bitOrders.map((b, i) => [b, bp[i]!])) as Record<BitOrder | 'none', number>;
     // An order only when the model tells the two apart (spec.bitOrderMargin): a coin flip on random bytes is no answer.
     const d = bl[0]! - bl[1]!;
-    const bitOrder = method && LSB_METHODS.includes(method) && Math.abs(d) >= spec.bitOrderMargin ? (d >= 0 ? 'lsb-first' : 'msb-first') : null;
+    const bitOrder = method && LSB_METHODS.includes(method as PayloadMethod) && Math.abs(d) >= spec.bitOrderMargin ? (d >= 0 ? 'lsb-first' : 'msb-first') : null;
     const img = p.image!;
     p.timings.totalMs = p.prepMs + p.timings.inferMs;
     return {
@@ -271,7 +272,7 @@ function argmax(v: ArrayLike<number>): number {
  *   NUL-terminated text (a short message). Random bytes read in the wrong bit order are other
  *   random bytes, and nothing tells the orders apart, so they are not reported.
  */
-function choosePayload(report: PayloadReport, method: PayloadMethod | null, bitOrder: BitOrder | null): ScanPayload | null {
+function choosePayload(report: PayloadReport, method: DetectorMethod | null, bitOrder: BitOrder | null): ScanPayload | null {
   const found = report.candidates.filter((c) => c.confidence >= PAYLOAD_FOUND_CONFIDENCE);
   const ofMethod = (cs: readonly PayloadCandidate[]) => cs.find((c) => c.method === method && (bitOrder === null || c.bitOrder === bitOrder)) ?? cs.find((c) => c.method === method);
   const shortText = (c: PayloadCandidate) => c.method === method && c.bitOrder === bitOrder && c.terminated && c.text !== null && c.length > 0;
