@@ -77,8 +77,11 @@ export function encodeWebpLossy(rgba: Uint8Array, width: number, height: number,
   return run(webp, rgba, width, height, { lossless: 0, quality, method: 2, alpha_compression: 1, alpha_quality: 100, exact: 1 }, 'WebP');
 }
 
-/** RGBA (alpha ignored) -> baseline JPEG (MozJPEG). */
-export function encodeJpegRgba(rgba: Uint8Array, width: number, height: number, quality = 85): Promise<Uint8Array> {
+/**
+ * RGBA (alpha ignored) -> baseline JPEG (MozJPEG). `tables`: MozJPEG's own quantization tables
+ * (its default), or the JPEG standard's Annex K tables that libjpeg, cameras and most software use.
+ */
+export function encodeJpegRgba(rgba: Uint8Array, width: number, height: number, quality = 85, tables: 'mozjpeg' | 'annex-k' = 'mozjpeg'): Promise<Uint8Array> {
   jpeg ??= loadJpeg();
-  return run(jpeg, rgba, width, height, { quality, baseline: true, progressive: false, optimize_coding: true }, 'JPEG');
+  return run(jpeg, rgba, width, height, { quality, baseline: true, progressive: false, optimize_coding: true, ...(tables === 'annex-k' ? { quant_table: 0 } : {}) }, 'JPEG');
 }

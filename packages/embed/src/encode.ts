@@ -19,6 +19,8 @@ export interface EncodeOptions {
   bmpBits?: 8 | 24 | 32;
   /** JPEG quality (default 85). */
   jpegQuality?: number;
+  /** JPEG quantization tables: MozJPEG's (default) or the standard's Annex K ones (libjpeg, cameras). */
+  jpegTables?: 'mozjpeg' | 'annex-k';
   /** WebP: lossless (default) or lossy at this quality. */
   webpLossy?: number;
   /** Comments: JPEG COM segments, GIF Comment Extensions (after `gif.comments`); strings as UTF-8. Ignored by PNG, WebP and BMP. */
@@ -62,7 +64,7 @@ export async function encodeImage(cover: Cover, format: ImageFormatName, o: Enco
     }
     case 'jpeg': {
       const rgba = toRgba(cover);
-      const file = await encodeJpegRgba(rgba.data, rgba.width, rgba.height, o.jpegQuality ?? 85);
+      const file = await encodeJpegRgba(rgba.data, rgba.width, rgba.height, o.jpegQuality ?? 85, o.jpegTables);
       if (!o.exif && o.xmp === undefined && !o.comments) return file;
       const seg: Parameters<typeof insertJpegSegments>[1] = {};
       if (o.exif) seg.exif = o.exif;

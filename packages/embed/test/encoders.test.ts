@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { StarlightError } from '@starlight/core';
 import { decodeImage, readContainer } from '../../core/src/decode.js';
 import { findUserComment } from '../../core/src/payload/index.js';
+import { decodeJpegCoefficients } from '../../core/src/codecs/jpeg-decoder.js';
 import { encodeBmp } from '../src/bmp.js';
 import { encodeJpegRgba, encodeWebpLossless } from '../src/codecs.js';
 import { encodeGif } from '../src/gif.js';
@@ -202,6 +203,14 @@ describe('WebP (lossless, exact) and JPEG via wasm', () => {
     const d = await decodeImage(w);
     expect(d.mode).toBe('RGBA');
     expect(w[12 + 8]! & 0x18).toBe(0x18); // VP8X flags: alpha + EXIF
+  });
+
+  it('JPEG tables: MozJPEG own by default, the Annex K ones of the standard on request (quality 50 = the table itself)', async () => {
+    const a = raster(rng, 24, 24, 3);
+    const annexK = decodeJpegCoefficients(await encodeJpegRgba(a.data, 24, 24, 50, 'annex-k')).components[0]!.quant;
+    expect(Array.from(annexK.subarray(0, 8))).toEqual([16, 11, 10, 16, 24, 40, 51, 61]);
+    const moz = decodeJpegCoefficients(await encodeJpegRgba(a.data, 24, 24, 50)).components[0]!.quant;
+    expect(Array.from(moz.subarray(0, 8))).not.toEqual([16, 11, 10, 16, 24, 40, 51, 61]);
   });
 
   it('an XMP packet larger than one JPEG segment becomes a standard packet plus extended XMP that core puts back together', async () => {
