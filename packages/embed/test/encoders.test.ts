@@ -206,7 +206,7 @@ describe('WebP (lossless, exact) and JPEG via wasm', () => {
   });
 
   it('JPEG tables: MozJPEG own by default, the Annex K ones of the standard on request (quality 50 = the table itself)', async () => {
-    const a = raster(rng, 24, 24, 3);
+    const a = raster(rng, 24, 24, 4);
     const annexK = decodeJpegCoefficients(await encodeJpegRgba(a.data, 24, 24, 50, 'annex-k')).components[0]!.quant;
     expect(Array.from(annexK.subarray(0, 8))).toEqual([16, 11, 10, 16, 24, 40, 51, 61]);
     const moz = decodeJpegCoefficients(await encodeJpegRgba(a.data, 24, 24, 50)).components[0]!.quant;
