@@ -11,6 +11,6 @@ export default defineConfig([
     platform: 'node',
     // import.meta.url (wasm lookup) in the CJS build.
     shims: true,
-    external: ['@starlight/core', '@jsquash/jpeg', '@jsquash/webp', 'fflate'],
+    external: ['@starlight/core', '@jsquash/jpeg', '@jsquash/webp', 'fflate', 'f5stegojs'],
   },
 ]);

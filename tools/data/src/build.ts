@@ -9,6 +9,8 @@
  * jpeg-com, xmp, gif-comment: raw, base64, hex or printable payloads in many fields), so that
  * neither metadata presence nor a text field by itself means stego. A fifth of the covers, clean and
  * stego alike, go through JPEG first (withJpegHistory; manifest field jpeg_history).
+ * JPEG DCT-domain stego (method 'dct'; variants dct-f5, dct-jsteg, dct-outguess, dct-pm1) is written
+ * by f5stegojs's packer (embedDct); ~35 % of the clean JPEGs go through the same packer (repackJpeg).
  *
  * Usage: tsx tools/data/src/build.ts --out .cache/dataset [--clean 34000] [--stego 22000] [--seed 1]
  *        [--covers .cache/covers] [--shared ../shared | --no-sample] [--synthetic 0.08] [--workers 2]
@@ -22,17 +24,21 @@ import {
   appendData,
   buildExif,
   capacityBits,
+  dctCapacity,
   embedAtRate,
+  embedDct,
   embedLsbVariant,
   embedPayload,
   encodeImage,
   encodePng,
   hashString,
   makeZip,
+  repackJpeg,
   syntheticCover,
   toIndexed,
   userCommentValue,
   type Cover,
+  type DctTool,
   type EmbedMethod,
   type EncodeOptions,
   type ExifOptions,
@@ -136,6 +142,11 @@ function payloadFor(rng: Rng, maxBytes: number): Uint8Array {
   // log-uniform length from 8 bytes to capacity (shorter when the image is tiny)
   const lo = Math.min(8, cap);
   const n = Math.max(1, Math.min(cap, Math.round(Math.exp(Math.log(lo) + rng.float() * (Math.log(cap) - Math.log(lo))))));
+  return payloadOfLength(rng, n);
+}
+
+/** payloadFor's content for a chosen length: random bytes (30 %) or a slice of text (at most n bytes: a text may be shorter). */
+function payloadOfLength(rng: Rng, n: number): Uint8Array {
   if (rng.bool(0.3)) return rng.bytes(n);
   const texts = corpus();
   const t = texts[rng.int(0, texts.length - 1)]!;
@@ -1409,6 +1420,8 @@ async function encodeClean(rng: Rng, cover: RasterImage, thumb: Uint8Array): Pro
       c = dropAlpha(cover);
       declared = rng.bool(DECLARED_TRAILER_SHARE);
       file = declared ? await withDeclaredTrailer(rng, c, meta, thumb) : await encodeImage(c, 'jpeg', { ...meta, jpegQuality: rng.int(60, 95) });
+      // the DCT stego is re-packed by f5stegojs (baseline, standard Huffman tables): so are ~35 % of the clean JPEGs
+      if (!declared && rng.bool(CLEAN_REPACK_SHARE)) file = repackJpeg(file);
       break;
     case 'webp-lossy':
       c = rng.bool(0.2) ? withAlpha(rng, cover) : dropAlpha(cover);
@@ -1431,6 +1444,8 @@ async function encodeClean(rng: Rng, cover: RasterImage, thumb: Uint8Array): Pro
 }
 
 const DECLARED_TRAILER_SHARE = 0.12;
+/** Clean JPEGs (those without a declared trailer) that go through repackJpeg, f5stegojs's parse and pack, as every DCT stego file does. */
+const CLEAN_REPACK_SHARE = 0.35;
 
 /**
  * A clean JPEG with data after its end that its own metadata declares, as phones and cameras write
@@ -1519,12 +1534,18 @@ const ATTACKS: [string, number][] = [
   ['jpeg-com', 1],
   ['xmp', 1],
   ['gif-comment', 1],
+  // JPEG DCT-domain tools: together about as common as lsb-keyed + lsb-matching once the ~20 % of
+  // covers without a usable AC coefficient (flat, or pixel art upscaled 8x) have gone to lsb-keyed
+  ['dct-f5', 1.5],
+  ['dct-jsteg', 1.5],
+  ['dct-outguess', 1.5],
+  ['dct-pm1', 1.5],
 ];
 
 interface StegoOut {
   file: Uint8Array;
   format: string;
-  method: EmbedMethod;
+  method: EmbedMethod | 'dct';
   bitOrder: 'lsb-first' | 'msb-first' | null;
   variant: string;
   /** The message as the embedder was given it (for metadata attacks: as written into the field). */
@@ -1569,8 +1590,32 @@ function stegoMeta(rng: Rng, format: ImageFormatName, w: number, h: number, thum
   return canCarryMeta(format) && rng.bool(STEGO_META_SHARE) ? legitMetadata(rng, format, { w, h, thumb }) : {};
 }
 
+const DCT_ATTACKS: Record<string, DctTool> = { 'dct-f5': 'f5', 'dct-jsteg': 'jsteg', 'dct-outguess': 'outguess', 'dct-pm1': 'pm1' };
+
+/**
+ * DCT-domain stego: the RGB cover as a JPEG (q60-95, legit metadata as other stego carries it), the
+ * payload in its quantized coefficients (f5, jsteg, outguess, pm1; @starlight/embed embedDct, which
+ * re-packs the file). The length comes from a rate log-uniform in 0.02..1 bits per non-zero AC
+ * coefficient, cut to the tool's capacity. Null when not even one byte fits (tiny or flat images).
+ */
+async function dctStego(rng: Rng, rgb: RasterImage, attack: string, thumb: Uint8Array): Promise<StegoOut | null> {
+  const tool = DCT_ATTACKS[attack]!;
+  const jpeg = await encodeImage(rgb, 'jpeg', { ...stegoMeta(rng, 'jpeg', rgb.width, rgb.height, thumb), jpegQuality: rng.int(60, 95) });
+  const key = rng.int(1, 1e9);
+  const cap = dctCapacity(jpeg, key);
+  const room = cap.bytes[tool];
+  if (room < 1) return null;
+  const rate = Math.exp(Math.log(0.02) + rng.float() * (Math.log(1) - Math.log(0.02)));
+  const n = Math.max(1, Math.min(room, Math.round((rate * cap.nonZeroAc) / 8)));
+  let payload = payloadOfLength(rng, n);
+  while (payload.length < n) payload = Buffer.concat([payload, payloadOfLength(rng, n - payload.length)]); // texts shorter than n
+  const r = embedDct(jpeg, payload, { tool, key });
+  const bytes = r.bitsEmbedded / 8;
+  return { file: r.file, format: 'jpeg', method: 'dct', bitOrder: null, variant: attack, payload: payload.subarray(0, bytes), ...(bytes < payload.length ? { truncated: true } : {}) };
+}
+
 async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array): Promise<StegoOut> {
-  const attack = rng.bool(0.25) ? pick(rng, ATTACKS) : null;
+  let attack = rng.bool(0.25) ? pick(rng, ATTACKS) : null;
   const rgb = dropAlpha(cover);
   if (!attack) {
     const method = EMBED_METHODS[rng.int(0, 4)]!;
@@ -1608,6 +1653,11 @@ async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array): Promi
       payload,
       truncated: r.truncated,
     };
+  }
+  if (attack.startsWith('dct-')) {
+    const d = await dctStego(rng, rgb, attack, thumb);
+    if (d) return d;
+    attack = 'lsb-keyed'; // no room in the coefficients (tiny or flat image): stego all the same, by another attack
   }
   const fmt = LOSSLESS_RASTER[rng.int(0, 2)]!;
   const bo = rng.bool() ? 'lsb-first' : 'msb-first';

@@ -4,7 +4,7 @@ export interface ManifestRow {
   split: 'train' | 'val' | 'test';
   source: string; // the source image (all tiles and conversions of one source share it)
   stego: 0 | 1;
-  method: 'alpha' | 'palette' | 'lsb.rgb' | 'exif' | 'eoi' | null;
+  method: 'alpha' | 'palette' | 'lsb.rgb' | 'exif' | 'eoi' | 'dct' | null;
   bit_order: 'lsb-first' | 'msb-first' | null;
   variant: string; // 'clean', 'starlight' or an attacker variant
   format: string; // file format + flavour, e.g. 'png-rgba', 'jpeg-q80'
@@ -24,7 +24,7 @@ export interface ManifestRow {
   jpeg_history?: true;
 }
 
-export const METHOD_ID: Record<string, number> = { alpha: 0, palette: 1, 'lsb.rgb': 2, exif: 3, eoi: 4 };
+export const METHOD_ID: Record<string, number> = { alpha: 0, palette: 1, 'lsb.rgb': 2, exif: 3, eoi: 4, dct: 5 };
 export const BIT_ORDER_ID: Record<string, number> = { 'lsb-first': 0, 'msb-first': 1 };
 
 export function lenBucket(n: number | null): string | undefined {
