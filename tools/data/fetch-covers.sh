@@ -5,7 +5,7 @@
 # held-out evaluation, tools/data/heldout.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-dest="${1:-$root/.cache/covers}"
+dest="$(realpath -m "${1:-$root/.cache/covers}")"  # absolute: the extraction below runs from $dest/debs
 pkgs=(adwaita-icon-theme gnome-icon-theme tango-icon-theme gimp-data gimp-data-extras
       extremetuxracer-data neverball-data hedgewars-data supertux-data frozen-bubble-data freeciv-data)
 if [ $# -gt 1 ]; then pkgs=("${@:2}"); fi

@@ -3,7 +3,9 @@
 # draws from (fetch-covers.sh keeps the training sources to its own list): every image file as the
 # packages ship them (native formats, real camera EXIF), then a dataset the generator makes from them
 # (inscription format mix, the five methods and the attacker variants on unseen covers).
-#   set 5 (default): twenty-two packages fetched for the release after 0.9.0, and for nothing else;
+#   set 6 (default): twenty-four packages fetched for the release after 0.10.0 (the first with JPEG
+#     DCT-domain stego), and for nothing else;
+#   set 5: twenty-two packages that chose 0.10.0 over 0.9.0: used once;
 #   set 4: twelve packages scanned to choose between 0.8.0 and 0.9.0: used once;
 #   set 3: sixteen packages that chose 0.8.0 over 0.7.0 and whose flags were studied: not independent;
 #   sets 1 and 2: twelve and thirteen packages whose real files set the threshold since 0.8.0 (release.sh)
@@ -12,7 +14,7 @@
 # Usage: bash tools/data/heldout.sh [set] [model.onnx] [report.json] [scores.jsonl (every clean file's probability)]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-set="${1:-5}"
+set="${1:-6}"
 model="${2:-$root/packages/model/starlight.onnx}"
 cd "$root"
 case "$set" in
@@ -38,7 +40,13 @@ case "$set" in
     pkgs=(mate-icon-theme gnome-colors-common greybird-gtk-theme mate-backgrounds deepin-icon-theme freedroid-data berusky-data
           pioneers-data lugaru-data pangzero solarwolf xboard gnubg-data mypaint-brushes krita-data flare-game
           kdegames-card-data-kf5 netpanzer-data chromium-bsu-data pokerth-data trigger-rally-data minetest-data) ;;
-  *) echo "unknown held-out set: $set (1 to 5)" >&2; exit 2 ;;
+  6)
+    covers="$root/.cache/heldout6"; seed=16; report="${3:-$root/packages/model/heldout-set6.json}"
+    pkgs=(kstars-data supertuxkart-data widelands-data freedink-data cataclysm-dda-data obsidian-icon-theme suru-icon-theme
+          tuxmath-data tuxfootball kanagram gweled pinball-data freeorion-data tuxpaint-stamps-default trackballs-data kodi-data
+          megaglest-data warzone2100-data debian-edu-artwork-buster debian-edu-artwork-emerald debian-edu-artwork-homeworld
+          debian-edu-artwork-softwaves debian-edu-artwork-spacefun eterm) ;;
+  *) echo "unknown held-out set: $set (1 to 6)" >&2; exit 2 ;;
 esac
 bash tools/data/fetch-covers.sh "$covers" "${pkgs[@]}"
 [ -f "$covers.dataset/manifest.jsonl" ] || npx tsx tools/data/src/build.ts --out "$covers.dataset" --covers "$covers" --no-sample --synthetic 0 --clean 4000 --stego 4000 --seed "$seed"

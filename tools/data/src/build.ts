@@ -1419,7 +1419,7 @@ async function encodeClean(rng: Rng, cover: RasterImage, thumb: Uint8Array): Pro
     case 'jpeg':
       c = dropAlpha(cover);
       declared = rng.bool(DECLARED_TRAILER_SHARE);
-      file = declared ? await withDeclaredTrailer(rng, c, meta, thumb) : await encodeImage(c, 'jpeg', { ...meta, jpegQuality: rng.int(60, 95) });
+      file = declared ? await withDeclaredTrailer(rng, c, meta, thumb) : await encodeImage(c, 'jpeg', { ...meta, jpegQuality: rng.int(60, 95), jpegTables: jpegTables(rng) });
       // the DCT stego is re-packed by f5stegojs (baseline, standard Huffman tables): so are ~35 % of the clean JPEGs
       if (!declared && rng.bool(CLEAN_REPACK_SHARE)) file = repackJpeg(file);
       break;
@@ -1534,12 +1534,13 @@ const ATTACKS: [string, number][] = [
   ['jpeg-com', 1],
   ['xmp', 1],
   ['gif-comment', 1],
-  // JPEG DCT-domain tools: together about as common as lsb-keyed + lsb-matching once the ~20 % of
-  // covers without a usable AC coefficient (flat, or pixel art upscaled 8x) have gone to lsb-keyed
-  ['dct-f5', 1.5],
-  ['dct-jsteg', 1.5],
-  ['dct-outguess', 1.5],
-  ['dct-pm1', 1.5],
+  // JPEG DCT-domain tools: four tools of a class of their own (about 7 % of the stego once the ~20 % of
+  // covers without a usable AC coefficient, flat or pixel art upscaled 8x, have gone to lsb-keyed);
+  // the attack share is 0.3 so that the other attacks keep their number
+  ['dct-f5', 3],
+  ['dct-jsteg', 3],
+  ['dct-outguess', 3],
+  ['dct-pm1', 3],
 ];
 
 interface StegoOut {
@@ -1565,6 +1566,13 @@ const LOSSLESS_RASTER: ImageFormatName[] = ['png', 'bmp', 'webp'];
  * as they were (blurring or upscaling them moved it by less than 0.5).
  */
 const JPEG_HISTORY_SHARE = 0.2;
+
+/**
+ * Half the JPEGs (clean and stego alike) carry the standard's Annex K quantization tables, as libjpeg,
+ * cameras and most software write them, the other half MozJPEG's own: a DCT-domain detector must not
+ * learn one encoder's tables as "clean".
+ */
+const jpegTables = (rng: Rng): 'annex-k' | 'mozjpeg' => (rng.bool() ? 'annex-k' : 'mozjpeg');
 
 async function withJpegHistory(rng: Rng, r: RasterImage): Promise<RasterImage> {
   const decoded = await decodeImage(await encodeImage(dropAlpha(r), 'jpeg', { jpegQuality: rng.int(60, 95) }));
@@ -1600,7 +1608,7 @@ const DCT_ATTACKS: Record<string, DctTool> = { 'dct-f5': 'f5', 'dct-jsteg': 'jst
  */
 async function dctStego(rng: Rng, rgb: RasterImage, attack: string, thumb: Uint8Array): Promise<StegoOut | null> {
   const tool = DCT_ATTACKS[attack]!;
-  const jpeg = await encodeImage(rgb, 'jpeg', { ...stegoMeta(rng, 'jpeg', rgb.width, rgb.height, thumb), jpegQuality: rng.int(60, 95) });
+  const jpeg = await encodeImage(rgb, 'jpeg', { ...stegoMeta(rng, 'jpeg', rgb.width, rgb.height, thumb), jpegQuality: rng.int(60, 95), jpegTables: jpegTables(rng) });
   const key = rng.int(1, 1e9);
   const cap = dctCapacity(jpeg, key);
   const room = cap.bytes[tool];
@@ -1615,7 +1623,7 @@ async function dctStego(rng: Rng, rgb: RasterImage, attack: string, thumb: Uint8
 }
 
 async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array): Promise<StegoOut> {
-  let attack = rng.bool(0.25) ? pick(rng, ATTACKS) : null;
+  let attack = rng.bool(0.3) ? pick(rng, ATTACKS) : null;
   const rgb = dropAlpha(cover);
   if (!attack) {
     const method = EMBED_METHODS[rng.int(0, 4)]!;
@@ -1629,7 +1637,7 @@ async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array): Promi
     else if (method === 'exif') capBytes = 1500;
     const payload = payloadFor(rng, Math.max(1, capBytes));
     // the exif method writes its own EXIF: no extra metadata there
-    const encode: EncodeOptions = { ...(method === 'exif' ? {} : stegoMeta(rng, format, c.width, c.height, thumb)), ...(format === 'jpeg' ? { jpegQuality: rng.int(60, 95) } : {}) };
+    const encode: EncodeOptions = { ...(method === 'exif' ? {} : stegoMeta(rng, format, c.width, c.height, thumb)), ...(format === 'jpeg' ? { jpegQuality: rng.int(60, 95), jpegTables: jpegTables(rng) } : {}) };
     // half the exif stego hides its UserComment among a real camera's or editor's fields (maker notes, GPS, thumbnail)
     const around = method === 'exif' && rng.bool(0.5) ? exifParts(rng, { camera: rng.bool(0.7), w: c.width, h: c.height, thumb }) : null;
     const r = await embedPayload(c, {
@@ -1712,7 +1720,7 @@ async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array): Promi
         format = isRasterAlpha(c) ? 'png-rgba' : 'png';
       } else if (attack === 'jpeg-com') {
         const legit = withLegit ? legitMetadata(rng, 'jpeg', dims) : {};
-        file = await encodeImage(rgb, 'jpeg', { ...legit, jpegQuality: rng.int(60, 95), comments: insertAt(rng, legit.comments ?? [], hid.bytes) });
+        file = await encodeImage(rgb, 'jpeg', { ...legit, jpegQuality: rng.int(60, 95), jpegTables: jpegTables(rng), comments: insertAt(rng, legit.comments ?? [], hid.bytes) });
         format = 'jpeg';
       } else if (attack === 'gif-comment') {
         const legit = withLegit ? legitMetadata(rng, 'gif', dims) : {};
@@ -1735,7 +1743,7 @@ async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array): Promi
         const xmp = buildXmp(rng, { style, format: fmt as MetaFormat, w: dims.w, h: dims.h, human: withLegit && rng.bool(0.4), hidden: { spot, text: xmlSafe(bytesToText(hid.bytes)) } });
         const { xmp: _legitXmp, ...legit } = withLegit ? legitMetadata(rng, fmt, dims) : ({} as EncodeOptions);
         const enc: EncodeOptions = { ...legit, xmp };
-        if (fmt === 'jpeg') enc.jpegQuality = rng.int(60, 95);
+        if (fmt === 'jpeg') Object.assign(enc, { jpegQuality: rng.int(60, 95), jpegTables: jpegTables(rng) });
         if (fmt === 'webp' && rng.bool(0.55)) enc.webpLossy = rng.int(60, 95);
         file = await encodeImage(rgb, fmt, enc);
         format = fmt;
