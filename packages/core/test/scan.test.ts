@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   createScanner,
   computeEvidence,
+  DETECTOR_METHODS,
   extractPayload,
   ERROR_CODES,
   loadModel,
@@ -33,7 +34,8 @@ const METHOD_SLOTS = [[0, 1], [2, 3], [4, 5], [6], [7]];
  * logit follows extraction's found flag, the method and bit order the strongest evidence slot),
  * and records every batch it was given. The real runtimes run the real models in their own tests.
  */
-function fakeBackend(opts: { failRun?: boolean; exifSlotIsStego?: boolean; force?: { method: number; bitOrder?: number; bitOrderLogits?: number[] } } = {}) {
+function fakeBackend(opts: { failRun?: boolean; exifSlotIsStego?: boolean; classes?: number; force?: { method: number; bitOrder?: number; bitOrderLogits?: number[] } } = {}) {
+  const K = opts.classes ?? 5;
   const batches: number[] = [];
   const backend: InferenceBackend = {
     name: 'fake',
@@ -48,26 +50,26 @@ function fakeBackend(opts: { failRun?: boolean; exifSlotIsStego?: boolean; force
           const n = ev.dims[0]!;
           batches.push(n);
           const st = new Float32Array(n);
-          const ml = new Float32Array(n * 5);
+          const ml = new Float32Array(n * K);
           const bl = new Float32Array(n * 3);
           for (let i = 0; i < n; i++) {
             const e = ev.data.subarray(i * 14, i * 14 + 14);
             st[i] = e[11]! || (opts.exifSlotIsStego && e[6]! > 0) ? 10 : -10;
-            METHOD_SLOTS.forEach((slots, m) => (ml[i * 5 + m] = Math.max(...slots.map((s) => e[s]!))));
+            METHOD_SLOTS.forEach((slots, m) => (ml[i * K + m] = Math.max(...slots.map((s) => e[s]!))));
             const best = [0, 2, 4].reduce((a, s) => Math.max(a, e[s]!), -1);
             const bestLsb = [1, 3, 5].reduce((a, s) => Math.max(a, e[s]!), -1);
             bl[i * 3 + (bestLsb >= best ? 0 : 1)] = 10;
             if (opts.force) {
               // a detector that is sure of a method (and bit order) whatever extraction found
               st[i] = 10;
-              ml.fill(0, i * 5, i * 5 + 5);
-              ml[i * 5 + opts.force.method] = 1;
+              ml.fill(0, i * K, i * K + K);
+              ml[i * K + opts.force.method] = 1;
               bl.fill(0, i * 3, i * 3 + 3);
               bl[i * 3 + (opts.force.bitOrder ?? 2)] = 10;
               if (opts.force.bitOrderLogits) bl.set(opts.force.bitOrderLogits, i * 3);
             }
           }
-          return { stego_logit: { data: st, dims: [n] }, method_logits: { data: ml, dims: [n, 5] }, bit_order_logits: { data: bl, dims: [n, 3] } };
+          return { stego_logit: { data: st, dims: [n] }, method_logits: { data: ml, dims: [n, K] }, bit_order_logits: { data: bl, dims: [n, 3] } };
         },
         async dispose() {},
       };
@@ -234,6 +236,20 @@ describe('createScanner', () => {
     const clean = await lsb.scan(bmp24(w, w, cover));
     expect([clean.stego, clean.method, clean.payload]).toEqual([true, 'lsb.rgb', null]);
     await lsb.dispose();
+  });
+
+  it('a model with the sixth class names dct (a payload in JPEG DCT coefficients): no bit order, no LSB bytes', async () => {
+    const spec = { methods: [...DETECTOR_METHODS] };
+    const s = await createScanner({ backend: fakeBackend({ classes: 6, force: { method: 5, bitOrder: 0 } }).backend, model: model('evidence-only.onnx'), spec });
+    expect(s.spec.methods).toEqual(['alpha', 'palette', 'lsb.rgb', 'exif', 'eoi', 'dct']);
+    const r = await s.scan(example('clean-0003.jpg'));
+    await s.dispose();
+    expectValid(r);
+    expect([r.stego, r.method, r.bitOrder, r.payload]).toEqual([true, 'dct', null, null]);
+    expect(Object.keys(r.methodProbabilities!)).toEqual([...DETECTOR_METHODS]);
+    expect(r.methodProbabilities!.dct).toBeGreaterThan(0.3);
+    // the classes must be Starlight's five, or those and dct, in class-id order
+    expect(() => loadModel(model('evidence-only.onnx'), { methods: ['dct', 'alpha', 'palette', 'lsb.rgb', 'exif', 'eoi'] })).toThrow(/method classes/);
   });
 
   it('names a bit order only when the detector tells the two orders apart', async () => {
