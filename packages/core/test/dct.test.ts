@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJpegCoefficients, decodeJpegPixels, type JpegCoefficients } from '../src/codecs/jpeg-decoder.js';
 import { DCT_LEN, dctFeatures } from '../src/features/dct.js';
-import { decodeImage, extractModelInputs } from '../src/index.js';
+import { computeExtraInputs, decodeImage, extractModelInputs, extractPayload } from '../src/index.js';
 import { StarlightError } from '../src/errors.js';
 
 const CWD = process.cwd();
@@ -165,6 +165,8 @@ describe('dctFeatures', () => {
     expect(extras.dct[1]).toBeGreaterThan(0);
     const img = await decodeImage(file);
     expect(img.format).toBe('jpeg');
+    // a model without the dct input (the scanner asks for it only when the model reads it): zeros, no second pass
+    expect(Array.from(computeExtraInputs(img, file, await extractPayload(file), { dct: false }).dct).every((v) => v === 0)).toBe(true);
     const png = readFileSync(join(CWD, '../../../shared/fixtures/starlight-v4/images/clean-0004.png'));
     const p = await extractModelInputs(new Uint8Array(png));
     expect(Array.from(p.extras.dct).every((v) => v === 0)).toBe(true);

@@ -360,7 +360,7 @@ export function computeEvidence(report: PayloadReport): Float32Array {
   return v;
 }
 
-export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report: PayloadReport): ExtraInputs {
+export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report: PayloadReport, opts: { dct?: boolean } = {}): ExtraInputs {
   const { width: w, height: h } = img;
   const n = w * h;
   const bits = new Float32Array(3 * HEAD_BITS);
@@ -411,7 +411,9 @@ export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report:
   wsEstimates(img.rgb, w, h, stats, at); // 76..81
   at += 6;
   sequentialPathStats(img, stats, at); // 82..96
-  return { bits, tail, stats, evidence: computeEvidence(report), dct: dctFeatures(jpegCoefficients(img, bytes)) };
+  // `dct: false` (a model without that input): all zeros, without reading the JPEG's coefficients again
+  const dct = opts.dct === false ? new Float32Array(DCT_LEN) : dctFeatures(jpegCoefficients(img, bytes));
+  return { bits, tail, stats, evidence: computeEvidence(report), dct };
 }
 
 /**
