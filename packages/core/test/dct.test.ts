@@ -150,7 +150,7 @@ describe('dctFeatures', () => {
     const c = stego.components[0]!.coefs;
     for (let i = 0; i < c.length; i++) {
       if (i % 64 === 0 || c[i] === 0 || i % 3 !== 0) continue;
-      c[i]! > 0 ? c[i]!-- : c[i]!++;
+      c[i] = c[i]! > 0 ? c[i]! - 1 : c[i]! + 1;
     }
     const fc = dctFeatures(cover);
     const fs = dctFeatures(stego);
