@@ -1534,14 +1534,16 @@ const ATTACKS: [string, number][] = [
   ['jpeg-com', 1],
   ['xmp', 1],
   ['gif-comment', 1],
-  // JPEG DCT-domain tools: four tools of a class of their own (about 7 % of the stego once the ~20 % of
-  // covers without a usable AC coefficient, flat or pixel art upscaled 8x, have gone to lsb-keyed);
-  // the attack share is 0.3 so that the other attacks keep their number
-  ['dct-f5', 3],
-  ['dct-jsteg', 3],
-  ['dct-outguess', 3],
-  ['dct-pm1', 3],
+  // JPEG DCT-domain tools: four tools of a class of their own, on covers of 96 px and more (smaller or
+  // flat covers get one of the other attacks instead); the attack share is 0.3 so that the other
+  // attacks keep about their number
+  ['dct-f5', 4],
+  ['dct-jsteg', 4],
+  ['dct-outguess', 4],
+  ['dct-pm1', 4],
 ];
+
+const OTHER_ATTACKS = ATTACKS.filter(([a]) => !a.startsWith('dct-'));
 
 interface StegoOut {
   file: Uint8Array;
@@ -1598,22 +1600,29 @@ function stegoMeta(rng: Rng, format: ImageFormatName, w: number, h: number, thum
   return canCarryMeta(format) && rng.bool(STEGO_META_SHARE) ? legitMetadata(rng, format, { w, h, thumb }) : {};
 }
 
+/** Smallest cover side and rate (bits per non-zero AC coefficient) the DCT tools get. */
+const DCT_MIN_SIDE = 96;
+const DCT_MIN_RATE = 0.05;
 const DCT_ATTACKS: Record<string, DctTool> = { 'dct-f5': 'f5', 'dct-jsteg': 'jsteg', 'dct-outguess': 'outguess', 'dct-pm1': 'pm1' };
 
 /**
  * DCT-domain stego: the RGB cover as a JPEG (q60-95, legit metadata as other stego carries it), the
  * payload in its quantized coefficients (f5, jsteg, outguess, pm1; @starlight/embed embedDct, which
- * re-packs the file). The length comes from a rate log-uniform in 0.02..1 bits per non-zero AC
- * coefficient, cut to the tool's capacity. Null when not even one byte fits (tiny or flat images).
+ * re-packs the file). The length comes from a rate log-uniform in 0.05..1 bits per non-zero AC
+ * coefficient, cut to the tool's capacity. Null for covers under 96 px (nobody runs F5 on an icon:
+ * 0.11.0's candidate, trained with 0.02..1 on covers of every size, learnt little and raised the
+ * clean tail) and when not even one byte fits (flat images).
  */
 async function dctStego(rng: Rng, rgb: RasterImage, attack: string, thumb: Uint8Array): Promise<StegoOut | null> {
   const tool = DCT_ATTACKS[attack]!;
+  // people run F5 or steghide on photographs, not on icons: DCT tools get covers of 96 px and more
+  if (Math.min(rgb.width, rgb.height) < DCT_MIN_SIDE) return null;
   const jpeg = await encodeImage(rgb, 'jpeg', { ...stegoMeta(rng, 'jpeg', rgb.width, rgb.height, thumb), jpegQuality: rng.int(60, 95), jpegTables: jpegTables(rng) });
   const key = rng.int(1, 1e9);
   const cap = dctCapacity(jpeg, key);
   const room = cap.bytes[tool];
   if (room < 1) return null;
-  const rate = Math.exp(Math.log(0.02) + rng.float() * (Math.log(1) - Math.log(0.02)));
+  const rate = Math.exp(Math.log(DCT_MIN_RATE) + rng.float() * (Math.log(1) - Math.log(DCT_MIN_RATE)));
   const n = Math.max(1, Math.min(room, Math.round((rate * cap.nonZeroAc) / 8)));
   let payload = payloadOfLength(rng, n);
   while (payload.length < n) payload = Buffer.concat([payload, payloadOfLength(rng, n - payload.length)]); // texts shorter than n
@@ -1665,7 +1674,7 @@ async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array): Promi
   if (attack.startsWith('dct-')) {
     const d = await dctStego(rng, rgb, attack, thumb);
     if (d) return d;
-    attack = 'lsb-keyed'; // no room in the coefficients (tiny or flat image): stego all the same, by another attack
+    attack = pick(rng, OTHER_ATTACKS); // a small or flat cover: stego all the same, by another attack
   }
   const fmt = LOSSLESS_RASTER[rng.int(0, 2)]!;
   const bo = rng.bool() ? 'lsb-first' : 'msb-first';
