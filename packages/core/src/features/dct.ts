@@ -1,4 +1,5 @@
 import type { JpegCoefficients, JpegComponentCoefficients } from '../codecs/jpeg-decoder.js';
+import { chiPov } from './pov.js';
 
 /**
  * JPEG DCT-domain steganalysis inputs: what JSteg, OutGuess, F5 and steghide change is the file's
@@ -216,17 +217,7 @@ function povPrefixes(c: JpegComponentCoefficients): number[] {
         hist[v + 256]!++;
       }
     }
-    let chi = 0;
-    let dof = 0;
-    for (let i = 0; i < 512; i += 2) {
-      const a = hist[i]!;
-      const d = hist[i + 1]!;
-      if (a + d < 5) continue;
-      const e = (a + d) / 2;
-      chi += ((a - e) * (a - e) + (d - e) * (d - e)) / e;
-      dof++;
-    }
-    res.push(dof ? Math.log1p(chi / dof) : 0);
+    res.push(chiPov(hist));
   }
   return res;
 }

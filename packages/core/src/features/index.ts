@@ -4,6 +4,7 @@ import type { PayloadReport } from '../payload/types.js';
 import { effectiveLength } from '../payload/text.js';
 import { decodeJpegCoefficients, type JpegCoefficients } from '../codecs/jpeg-decoder.js';
 import { DCT_LEN, dctFeatures } from './dct.js';
+import { chiPov } from './pov.js';
 
 /**
  * Inputs our detector reads beyond the eight V4 streams. V4 only sees the 256x256 centre crop, so a
@@ -39,20 +40,6 @@ export interface ExtraInputs {
 
 const PLANE_FEATURES = 11;
 
-/** Pairs-of-values chi-square, as log1p(chi / degrees of freedom); 0 when no pair has 5 samples. */
-function chiPov(hist: Uint32Array): number {
-  let s = 0;
-  let dof = 0;
-  for (let k = 0; k < 256; k += 2) {
-    const a = hist[k]!;
-    const b = hist[k + 1]!;
-    if (a + b < 5) continue;
-    const e = (a + b) / 2;
-    s += ((a - e) * (a - e) + (b - e) * (b - e)) / e;
-    dof++;
-  }
-  return dof ? Math.log1p(s / dof) : 0;
-}
 
 /**
  * Per-plane statistics (11 values) of an 8-bit plane, read as v[off + i * stride] for pixel i:
