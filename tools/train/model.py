@@ -10,6 +10,12 @@ dct is JPEG DCT-coefficient steganalysis (features/dct.ts; zeros for other forma
 Outputs: stego_logit (N,), method_logits (N,6: the five methods, then dct), bit_order_logits (N,3),
 embedding (N,64).
 
+The dct input has a head of its own, which only JPEGs reach: fed to the shared trunk, its 121 noisy
+values on every JPEG cost the other methods 4-5 detection points (a measured ablation). The trunk
+gives p (stego by the five methods and their variants), the DCT head q (the coefficients were
+written by a DCT-domain tool); the outputs are their union: stego_logit = logaddexp(logit p, logit q)
+(about max), method_logits = log(p * softmax(trunk methods)) for the five, log q for dct.
+
 The graph is two parts. `Preprocess` has no parameters: it reduces the large 256x256 planes to
 13 maps of 32x32 (LSB density, LSB neighbour agreement, pixel flatness per 8x8 block). `Head` is
 everything trained. Training computes Preprocess once per image and then trains Head on the compact
@@ -36,6 +42,7 @@ MAP_CHANNELS = 13
 STATS_LEN = 97  # packages/core/src/features: STATS_LEN
 EVIDENCE_LEN = 14  # EVIDENCE_LEN
 DCT_LEN = 121  # packages/core/src/features/dct.ts: DCT_LEN
+DCT_OFF = -30.0  # the DCT head's logit for files that are not JPEGs with readable coefficients
 
 
 def _agree(x):
@@ -70,11 +77,11 @@ class Head(nn.Module):
         self.meta = nn.Sequential(nn.Conv1d(1, 16, 8, stride=4), nn.ReLU(), nn.Conv1d(16, 16, 5, stride=2, padding=2), nn.ReLU())
         self.tail = nn.Sequential(nn.Conv1d(1, 16, 8, stride=4), nn.ReLU(), nn.Conv1d(16, 16, 5, stride=2, padding=2), nn.ReLU())
         self.palette = nn.Linear(768, 32)
-        self.dct = nn.Sequential(nn.Linear(DCT_LEN, 64), nn.ReLU())
-        fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + stats_len + EVIDENCE_LEN + 64
+        self.dct = nn.Sequential(nn.Linear(DCT_LEN, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 1))
+        fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + stats_len + EVIDENCE_LEN
         self.trunk = nn.Sequential(nn.Linear(fused, 192), nn.ReLU(), nn.Linear(192, 128), nn.ReLU())
         self.stego = nn.Linear(128, 1)
-        self.method = nn.Linear(128, len(METHODS))
+        self.method = nn.Linear(128, len(METHODS) - 1)
         self.bit_order = nn.Linear(128, 3)
         self.embed = nn.Linear(128, embed_dim)
 
@@ -82,7 +89,9 @@ class Head(nn.Module):
     def _pool(x):
         return torch.cat([x.mean(dim=-1), x.amax(dim=-1)], dim=1)
 
-    def forward(self, maps, meta, palette, format, content, bits, tail, stats, evidence, dct):
+    def parts(self, maps, meta, palette, format, content, bits, tail, stats, evidence, dct):
+        """Trunk stego logit, trunk method logits (5), bit-order logits, embedding, DCT-head logit
+        (DCT_OFF for files whose coefficients were not read: dct[:, 0] is 0)."""
         m = self.maps(maps).flatten(2)
         b = self.bits(bits * 2.0 - 1.0)
         h = torch.cat(
@@ -97,13 +106,22 @@ class Head(nn.Module):
                 content,
                 stats,
                 evidence,
-                self.dct(dct),
             ],
             dim=1,
         )
         z = self.trunk(h)
         emb = F.normalize(self.embed(z), dim=1)
-        return self.stego(z).squeeze(1), self.method(z), self.bit_order(z), emb
+        present = dct[:, 0]
+        q = present * self.dct(dct).squeeze(1) + (1.0 - present) * DCT_OFF
+        return self.stego(z).squeeze(1), self.method(z), self.bit_order(z), emb, q
+
+    def forward(self, *compact):
+        p, mlog, blog, emb, q = self.parts(*compact)
+        hi = torch.maximum(p, q)
+        stego = hi + F.softplus(-torch.abs(p - q))  # logaddexp(p, q) in ONNX-exportable ops
+        log_sig = lambda x: -F.softplus(-x)
+        methods = torch.cat([F.log_softmax(mlog, dim=1) + log_sig(p).unsqueeze(1), log_sig(q).unsqueeze(1)], dim=1)
+        return stego, methods, blog, emb
 
 
 class Ensemble(nn.Module):

@@ -24,6 +24,8 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import BIT_ORDER_TARGET, BIT_ORDERS, INPUTS, MIN_BIT_ORDER_MARGIN, METHODS, OUTPUTS, Ensemble, Head, Preprocess, StarlightNet  # noqa: E402
 
+DCT_METHOD = METHODS.index("dct")
+
 torch.backends.mkldnn.enabled = False  # Debian's build: the oneDNN path is slower than BLAS here
 
 
@@ -363,17 +365,27 @@ def train(args):
             for g in opt.param_groups:
                 g["lr"] = lr_at(min(frac, 1.0)) if args.epochs > 1 else args.lr
             idx = perm[b * args.batch : (b + 1) * args.batch]
-            logit, mlog, blog, emb = run_head(head, compact["train"], idx)
+            batch = [c[idx] for c in compact["train"]]
+            logit, mlog, blog, emb, q = head.parts(*batch)
+            # The trunk learns the five methods and their variants; DCT-domain stego, which its inputs
+            # cannot see, is left out of its losses. The DCT head learns, on JPEGs alone, whether the
+            # coefficients were written by a DCT-domain tool (other JPEG stego, metadata or appended
+            # data, leaves them clean).
             st = y_st[idx]
-            loss = F.binary_cross_entropy_with_logits(logit, st)
-            sm = st > 0.5
+            dct_row = (st > 0.5) & (y_m[idx] == DCT_METHOD)
+            keep = ~dct_row
+            loss = F.binary_cross_entropy_with_logits(logit[keep], st[keep])
+            sm = (st > 0.5) & keep
             if sm.any():
                 loss = loss + F.cross_entropy(mlog[sm], y_m[idx][sm]) + 0.5 * F.cross_entropy(blog[sm], y_b[idx][sm])
-            if args.top_push and sm.any() and (~sm).any():
-                loss = loss + args.top_push * top_push(logit, sm, args.top_push_k, args.top_push_margin)
+            if args.top_push and sm.any() and (~(st > 0.5)).any():
+                loss = loss + args.top_push * top_push(logit[keep], sm[keep], args.top_push_k, args.top_push_margin)
             if args.triplet:
                 yc = torch.where(sm, y_m[idx] + 1, torch.zeros_like(y_m[idx]))
-                loss = loss + args.triplet_weight * batch_hard_triplet(emb, yc)
+                loss = loss + args.triplet_weight * batch_hard_triplet(emb[keep], yc[keep])
+            jpeg = batch[-1][:, 0] > 0.5
+            if jpeg.any():
+                loss = loss + F.binary_cross_entropy_with_logits(q[jpeg], dct_row[jpeg].float())
             opt.zero_grad()
             loss.backward()
             opt.step()
