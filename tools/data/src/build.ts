@@ -10,7 +10,9 @@
  * neither metadata presence nor a text field by itself means stego. A fifth of the covers, clean and
  * stego alike, go through JPEG first (withJpegHistory; manifest field jpeg_history).
  * JPEG DCT-domain stego (method 'dct'; variants dct-f5, dct-jsteg, dct-outguess, dct-pm1) is written
- * by f5stegojs's packer (embedDct); ~35 % of the clean JPEGs go through the same packer (repackJpeg).
+ * by f5stegojs's packer (embedDct) on photograph-like covers of 96 px and more (photographLike; when
+ * the item's own cover is drawn art, one derived from a photographic package of the same split and
+ * role); ~35 % of the clean JPEGs go through the same packer (repackJpeg).
  *
  * Usage: tsx tools/data/src/build.ts --out .cache/dataset [--clean 34000] [--stego 22000] [--seed 1]
  *        [--covers .cache/covers] [--shared ../shared | --no-sample] [--synthetic 0.08] [--workers 2]
@@ -65,6 +67,8 @@ interface Item {
   kind: 'clean' | 'stego';
   src: Source | null; // null: synthetic cover
   seed: number;
+  /** Stego only: photographic sources of the same split and role, for a DCT tool when src's cover is not photograph-like. */
+  photo?: Source[];
 }
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../../..');
@@ -1534,13 +1538,12 @@ const ATTACKS: [string, number][] = [
   ['jpeg-com', 1],
   ['xmp', 1],
   ['gif-comment', 1],
-  // JPEG DCT-domain tools: four tools of a class of their own, on covers of 96 px and more (smaller or
-  // flat covers get one of the other attacks instead); the attack share is 0.3 so that the other
-  // attacks keep about their number
-  ['dct-f5', 4],
-  ['dct-jsteg', 4],
-  ['dct-outguess', 4],
-  ['dct-pm1', 4],
+  // JPEG DCT-domain tools: four tools of a class of their own, on photograph-like covers of 96 px and
+  // more (other covers get one of the other attacks instead, so those keep about their number)
+  ['dct-f5', 8],
+  ['dct-jsteg', 8],
+  ['dct-outguess', 8],
+  ['dct-pm1', 8],
 ];
 
 const OTHER_ATTACKS = ATTACKS.filter(([a]) => !a.startsWith('dct-'));
@@ -1555,6 +1558,8 @@ interface StegoOut {
   payload: Uint8Array;
   /** The embedder cut the message to the cover's capacity. */
   truncated?: boolean;
+  /** Set when the stego was made on another cover than the item's (a DCT tool on a photographic source). */
+  cover?: { source: string; width: number; height: number; jpegHistory: boolean };
 }
 
 const LOSSLESS_RASTER: ImageFormatName[] = ['png', 'bmp', 'webp'];
@@ -1600,23 +1605,61 @@ function stegoMeta(rng: Rng, format: ImageFormatName, w: number, h: number, thum
   return canCarryMeta(format) && rng.bool(STEGO_META_SHARE) ? legitMetadata(rng, format, { w, h, thumb }) : {};
 }
 
+/** Cover packages whose images are photographs (the DCT tools' second choice of cover; see photographLike). */
+const PHOTO_PACKAGES = ['neverball-data', 'extremetuxracer-data', 'gimp-data-extras', 'gimp-data'];
+
 /** Smallest cover side and rate (bits per non-zero AC coefficient) the DCT tools get. */
 const DCT_MIN_SIDE = 96;
 const DCT_MIN_RATE = 0.05;
 const DCT_ATTACKS: Record<string, DctTool> = { 'dct-f5': 'f5', 'dct-jsteg': 'jsteg', 'dct-outguess': 'outguess', 'dct-pm1': 'pm1' };
 
 /**
+ * A cover that looks like a photograph or a photographic texture rather than drawn art: few pixels
+ * equal to their right neighbour (flat fills, pixel art and its nearest-neighbour upscales have many)
+ * and a luma that changes from pixel to pixel as natural texture does (mean |difference| 2-40 levels;
+ * smooth gradients are below, noise above). Dataset v12's candidates, whose DCT covers were any art of
+ * 96 px and more, were surest of clean JPEGs of upscaled icons.
+ */
+function photographLike(r: RasterImage): boolean {
+  const ch = r.channels;
+  let equal = 0;
+  let diff = 0;
+  let n = 0;
+  for (let y = 0; y < r.height; y++) {
+    for (let x = 1; x < r.width; x++) {
+      const a = (y * r.width + x - 1) * ch;
+      const b = a + ch;
+      let same = true;
+      for (let c = 0; c < Math.min(ch, 3); c++) if (r.data[a + c] !== r.data[b + c]) same = false;
+      if (same) equal++;
+      diff += Math.abs(luma(r, a) - luma(r, b));
+      n++;
+    }
+  }
+  return n > 0 && equal / n < 0.25 && diff / n >= 2 && diff / n <= 40;
+}
+
+function luma(r: RasterImage, k: number): number {
+  return r.channels < 3 ? r.data[k]! : 0.299 * r.data[k]! + 0.587 * r.data[k + 1]! + 0.114 * r.data[k + 2]!;
+}
+
+/**
  * DCT-domain stego: the RGB cover as a JPEG (q60-95, legit metadata as other stego carries it), the
  * payload in its quantized coefficients (f5, jsteg, outguess, pm1; @starlight/embed embedDct, which
  * re-packs the file). The length comes from a rate log-uniform in 0.05..1 bits per non-zero AC
- * coefficient, cut to the tool's capacity. Null for covers under 96 px (nobody runs F5 on an icon:
- * 0.11.0's candidate, trained with 0.02..1 on covers of every size, learnt little and raised the
- * clean tail) and when not even one byte fits (flat images).
+ * coefficient, cut to the tool's capacity. Null when neither the item's cover nor one of its
+ * photographic alternatives is a photograph-like cover of 96 px or more (nobody runs F5 on an icon:
+ * candidates trained on DCT stego in icons and game art learnt little and raised the clean tail), and
+ * when not even one byte fits.
  */
-async function dctStego(rng: Rng, rgb: RasterImage, attack: string, thumb: Uint8Array): Promise<StegoOut | null> {
+async function dctStego(rng: Rng, cover: RasterImage, attack: string, thumb: Uint8Array, photo: PhotoCovers): Promise<StegoOut | null> {
   const tool = DCT_ATTACKS[attack]!;
-  // people run F5 or steghide on photographs, not on icons: DCT tools get covers of 96 px and more
-  if (Math.min(rgb.width, rgb.height) < DCT_MIN_SIDE) return null;
+  // people run F5 or steghide on photographs, not on icons: DCT tools get photograph-like covers of
+  // 96 px and more, this item's own or one of the split's photographic sources
+  const fits = (r: RasterImage): boolean => Math.min(r.width, r.height) >= DCT_MIN_SIDE && photographLike(r);
+  const alt = fits(cover) ? null : await photo(fits);
+  if (!fits(cover) && !alt) return null;
+  const rgb = alt?.rgb ?? cover;
   const jpeg = await encodeImage(rgb, 'jpeg', { ...stegoMeta(rng, 'jpeg', rgb.width, rgb.height, thumb), jpegQuality: rng.int(60, 95), jpegTables: jpegTables(rng) });
   const key = rng.int(1, 1e9);
   const cap = dctCapacity(jpeg, key);
@@ -1628,10 +1671,22 @@ async function dctStego(rng: Rng, rgb: RasterImage, attack: string, thumb: Uint8
   while (payload.length < n) payload = Buffer.concat([payload, payloadOfLength(rng, n - payload.length)]); // texts shorter than n
   const r = embedDct(jpeg, payload, { tool, key });
   const bytes = r.bitsEmbedded / 8;
-  return { file: r.file, format: 'jpeg', method: 'dct', bitOrder: null, variant: attack, payload: payload.subarray(0, bytes), ...(bytes < payload.length ? { truncated: true } : {}) };
+  return {
+    file: r.file,
+    format: 'jpeg',
+    method: 'dct',
+    bitOrder: null,
+    variant: attack,
+    payload: payload.subarray(0, bytes),
+    ...(bytes < payload.length ? { truncated: true } : {}),
+    ...(alt ? { cover: { source: alt.source, width: rgb.width, height: rgb.height, jpegHistory: alt.jpegHistory } } : {}),
+  };
 }
 
-async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array): Promise<StegoOut> {
+/** A photograph-like RGB cover that passes `fits`, derived from another source of the item's split and role (null: none found). */
+type PhotoCovers = (fits: (r: RasterImage) => boolean) => Promise<{ rgb: RasterImage; source: string; jpegHistory: boolean } | null>;
+
+async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array, photo: PhotoCovers): Promise<StegoOut> {
   let attack = rng.bool(0.3) ? pick(rng, ATTACKS) : null;
   const rgb = dropAlpha(cover);
   if (!attack) {
@@ -1672,7 +1727,7 @@ async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array): Promi
     };
   }
   if (attack.startsWith('dct-')) {
-    const d = await dctStego(rng, rgb, attack, thumb);
+    const d = await dctStego(rng, rgb, attack, thumb, photo);
     if (d) return d;
     attack = pick(rng, OTHER_ATTACKS); // a small or flat cover: stego all the same, by another attack
   }
@@ -1798,6 +1853,21 @@ async function runItem(out: string, it: Item): Promise<ManifestRow> {
   const history = raster.channels >= 3 && rng.bool(JPEG_HISTORY_SHARE);
   if (history) raster = await withJpegHistory(rng, raster);
   const withHistory = history ? { jpeg_history: true as const } : {};
+  const photoCover: PhotoCovers = async (fits) => {
+    // another cover for a DCT tool: the item's photographic sources in turn, each derived as any cover is
+    const prng = new Rng(it.seed ^ 0x7e7e7e);
+    for (const src of it.photo ?? []) {
+      const r = await loadRaster(src);
+      if (!r) continue;
+      let rgb = dropAlpha(deriveCover(prng, r));
+      if (!fits(rgb)) continue;
+      // as often as other covers, a JPEG life before (a photograph saved again)
+      const jpegHistory = prng.bool(JPEG_HISTORY_SHARE);
+      if (jpegHistory) rgb = dropAlpha(await withJpegHistory(prng, rgb));
+      return { rgb, source: src.source, jpegHistory };
+    }
+    return null;
+  };
   const source = it.src?.source ?? `synthetic:${it.id}`;
   const thumb = await thumbnailOf(raster, new Rng(it.seed ^ 0x5a5a5a).int(60, 92));
   if (it.kind === 'clean') {
@@ -1807,28 +1877,28 @@ async function runItem(out: string, it: Item): Promise<ManifestRow> {
     writeFileSync(join(out, file), c.file);
     return { file, split: it.split, source, stego: 0, method: null, bit_order: null, variant: 'clean', format: c.format, width: c.w, height: c.h, payload_len: null, ...withHistory };
   }
-  const s = await makeStego(rng, raster, thumb);
+  const s = await makeStego(rng, raster, thumb, photoCover);
   const ext = EXT[s.format.split('-')[0]!]!;
   const file = `files/${it.split}/${it.id}.${ext}`;
   writeFileSync(join(out, file), s.file);
   return {
     file,
     split: it.split,
-    source,
+    source: s.cover?.source ?? source,
     stego: 1,
     method: s.method,
     bit_order: s.bitOrder,
     variant: s.variant,
     format: s.format,
-    width: raster.width,
-    height: raster.height,
+    width: s.cover?.width ?? raster.width,
+    height: s.cover?.height ?? raster.height,
     payload_len: s.payload.length,
     len_bucket: lenBucket(s.payload.length),
     payload_kind: isText(s.payload) ? 'text' : 'bytes',
     payload_sha256: createHash('sha256').update(s.payload).digest('hex'),
     ...(s.payload.length <= PAYLOAD_B64_MAX ? { payload_b64: Buffer.from(s.payload).toString('base64') } : {}),
     ...(s.truncated ? { payload_truncated: true } : {}),
-    ...withHistory,
+    ...(s.cover ? (s.cover.jpegHistory ? { jpeg_history: true as const } : {}) : withHistory),
   };
 }
 
@@ -1862,6 +1932,11 @@ async function main(): Promise<void> {
   // Covers for clean and for stego come from disjoint sources (stego is made on OTHER covers).
   for (const s of sources) bySplit[splitOf(s.source)][hashString(`role:${s.source}`) & 1]!.push(s);
   const rng = new Rng(seed);
+  // photographic sources (textures photographed for games, GIMP's photo patterns) for DCT tools, by split and role;
+  // drawn with a random stream of their own so that every other choice stays what it was
+  const photoPools: Record<Split, Source[][]> = { train: [[], []], val: [[], []], test: [[], []] };
+  for (const s of sources) if (PHOTO_PACKAGES.some((p) => s.source.startsWith(`${p}:`))) photoPools[splitOf(s.source)][hashString(`role:${s.source}`) & 1]!.push(s);
+  const photoRng = new Rng(seed ^ 0x9e3779b9);
   const items: Item[] = [];
   // Clean files go 60/20/20: the threshold is frozen at a clean false-positive rate of 0.05 %, which
   // ~4,000 clean validation files (70/15/15) resolved only to their one or two highest scores.
@@ -1886,7 +1961,9 @@ async function main(): Promise<void> {
       const split = pick(rng, splitShare[kind]);
       const pool = bySplit[split][role]!;
       const src = rng.float() < synthShare || pool.length === 0 ? null : pool[rng.int(0, pool.length - 1)]!;
-      items.push({ id: id++, split, kind, src, seed: rng.int(1, 2 ** 31 - 2) });
+      const photoPool = photoPools[split][role]!;
+      const photo = kind === 'stego' && photoPool.length ? Array.from({ length: 8 }, () => photoPool[photoRng.int(0, photoPool.length - 1)]!) : undefined;
+      items.push({ id: id++, split, kind, src, seed: rng.int(1, 2 ** 31 - 2), ...(photo ? { photo } : {}) });
     }
   }
   for (const s of ['train', 'val', 'test']) mkdirSync(join(out, 'files', s), { recursive: true });
