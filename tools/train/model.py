@@ -13,8 +13,10 @@ embedding (N,64).
 The dct input has a head of its own, which only JPEGs reach: fed to the shared trunk, its 121 noisy
 values on every JPEG cost the other methods 4-5 detection points (a measured ablation). The trunk
 gives p (stego by the five methods and their variants), the DCT head q (the coefficients were
-written by a DCT-domain tool); the outputs are their union: stego_logit = logaddexp(logit p, logit q)
-(about max), method_logits = log(p * softmax(trunk methods)) for the five, log q for dct.
+written by a DCT-domain tool); the outputs are their union: stego_logit = logaddexp(logit p, logit q + b)
+(about max), method_logits = log(p * softmax(trunk methods)) for the five, log sigmoid(logit q + b) for
+dct. The two heads are trained apart and their logits are not on one scale: b (`dct_bias`, 0 while
+training) is chosen on validation (train.py) so that one threshold on stego_logit serves both.
 
 The graph is two parts. `Preprocess` has no parameters: it reduces the large 256x256 planes to
 13 maps of 32x32 (LSB density, LSB neighbour agreement, pixel flatness per 8x8 block). `Head` is
@@ -65,7 +67,25 @@ class Preprocess(nn.Module):
         return maps, meta, palette, format, content, bits, tail, stats, evidence, dct
 
 
-class Head(nn.Module):
+def combine(p, mlog, blog, emb, q, dct_bias):
+    """The outputs from the two heads' parts (module docstring)."""
+    q = q + dct_bias
+    stego = torch.maximum(p, q) + F.softplus(-torch.abs(p - q))  # logaddexp(p, q) in ONNX-exportable ops
+    log_sig = lambda x: -F.softplus(-x)
+    methods = torch.cat([F.log_softmax(mlog, dim=1) + log_sig(p).unsqueeze(1), log_sig(q).unsqueeze(1)], dim=1)
+    return stego, methods, blog, emb
+
+
+class _Combined(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("dct_bias", torch.zeros(()), persistent=False)
+
+    def forward(self, *compact):
+        return combine(*self.parts(*compact), self.dct_bias)
+
+
+class Head(_Combined):
     def __init__(self, embed_dim=64, w=32, stats_len=STATS_LEN):
         super().__init__()
         self.maps = nn.Sequential(
@@ -115,27 +135,20 @@ class Head(nn.Module):
         q = present * self.dct(dct).squeeze(1) + (1.0 - present) * DCT_OFF
         return self.stego(z).squeeze(1), self.method(z), self.bit_order(z), emb, q
 
-    def forward(self, *compact):
-        p, mlog, blog, emb, q = self.parts(*compact)
-        hi = torch.maximum(p, q)
-        stego = hi + F.softplus(-torch.abs(p - q))  # logaddexp(p, q) in ONNX-exportable ops
-        log_sig = lambda x: -F.softplus(-x)
-        methods = torch.cat([F.log_softmax(mlog, dim=1) + log_sig(p).unsqueeze(1), log_sig(q).unsqueeze(1)], dim=1)
-        return stego, methods, blog, emb
 
-
-class Ensemble(nn.Module):
-    """Heads trained apart (other seeds), averaged: logits by their mean, the embedding as the
-    normalised mean of the members' unit embeddings. Same inputs and outputs as one Head."""
+class Ensemble(_Combined):
+    """Heads trained apart (other seeds), averaged: the parts' logits by their mean, the embedding as
+    the normalised mean of the members' unit embeddings. Same inputs and outputs as one Head."""
 
     def __init__(self, heads):
         super().__init__()
         self.heads = nn.ModuleList(heads)
 
-    def forward(self, *compact):
-        outs = [h(*compact) for h in self.heads]
+    def parts(self, *compact):
+        outs = [h.parts(*compact) for h in self.heads]
         mean = [torch.stack(o, dim=0).mean(dim=0) for o in zip(*outs)]
-        return mean[0], mean[1], mean[2], F.normalize(mean[3], dim=1)
+        mean[3] = F.normalize(mean[3], dim=1)
+        return tuple(mean)
 
 
 class StarlightNet(nn.Module):

@@ -169,6 +169,28 @@ def predict(head, compact, bs=1024):
     return [torch.cat(o) for o in out]
 
 
+def freeze_dct_bias(head, compact, y_st, target_fpr, grid=np.arange(-10.0, 10.0001, 0.05)):
+    """The DCT head's offset b (model.py): the one that detects the most validation stego at the
+    threshold that keeps the validation clean false-positive rate <= target (ties: the middle one).
+    The two heads are trained apart; without b the one whose clean tail sits higher takes the whole
+    false-positive budget, whatever the other would find with a share of it."""
+    head.eval()
+    with torch.no_grad():
+        parts = [head.parts(*[c[s : s + 1024] for c in compact]) for s in range(0, compact[0].shape[0], 1024)]
+    head.train()
+    p = torch.cat([x[0] for x in parts]).double()
+    q = torch.cat([x[4] for x in parts]).double()
+    clean = y_st == 0
+    allowed = int(math.floor(target_fpr * int(clean.sum())))
+    found = []
+    for b in grid:
+        c = torch.logaddexp(p, q + float(b))
+        cut = torch.sort(c[clean], descending=True).values[allowed]
+        found.append(int((c[~clean] > cut).sum()))
+    best = [float(b) for b, f in zip(grid, found) if f == max(found)]
+    return round(best[len(best) // 2], 2), max(found)
+
+
 def wilson(k, n, z=1.96):
     if n == 0:
         return [None, None]
@@ -421,6 +443,8 @@ def finish(head, args, splits, compact, ys, history, train_seconds, members=None
     # With --calibration, real clean files (their probabilities, as tools/data/src/heldout.ts --scores
     # writes them) join the validation clean files: a threshold frozen on generated files alone
     # does not carry to real ones.
+    dct_bias, _ = freeze_dct_bias(head, compact["val"], ys["val"][0], args.target_fpr)
+    head.dct_bias.fill_(dct_bias)
     vlog = predict(head, compact["val"])
     real = real_clean_logits(args.calibration or [])
     vclean = torch.sort(torch.cat([vlog[0][ys["val"][0] == 0].double(), real]), descending=True).values
@@ -448,6 +472,7 @@ def finish(head, args, splits, compact, ys, history, train_seconds, members=None
         "test": evaluate(tlog[0].double(), tlog[1], tlog[2], tlog[3], *ys["test"], splits["test"][1], cut, thr, bo_margin),
         "train_seconds": train_seconds,
         "bit_order_margin": bo_margin,
+        "dct_bias": dct_bias,
     }
     if members:
         metrics["members"] = [os.path.basename(os.path.normpath(d)) for d in members]
