@@ -12,7 +12,9 @@
  * JPEG DCT-domain stego (method 'dct'; variants dct-f5, dct-jsteg, dct-outguess, dct-pm1) is written
  * by f5stegojs's packer (embedDct) on photograph-like covers of 96 px and more (photographLike; when
  * the item's own cover is drawn art, one derived from a photographic package of the same split and
- * role); ~35 % of the clean JPEGs go through the same packer (repackJpeg).
+ * role); ~35 % of the clean JPEGs go through the same packer (repackJpeg), and ~2,000 clean files are
+ * their counterparts: photograph-like covers of the same packages written as the DCT tools write them,
+ * less the payload (a detector must not learn that a photograph means a DCT tool).
  *
  * Usage: tsx tools/data/src/build.ts --out .cache/dataset [--clean 34000] [--stego 22000] [--seed 1]
  *        [--covers .cache/covers] [--shared ../shared | --no-sample] [--synthetic 0.08] [--workers 2]
@@ -67,7 +69,7 @@ interface Item {
   kind: 'clean' | 'stego';
   src: Source | null; // null: synthetic cover
   seed: number;
-  /** Stego only: photographic sources of the same split and role, for a DCT tool when src's cover is not photograph-like. */
+  /** Photographic sources of the same split and role: covers for a DCT tool when src's is not photograph-like, and for their clean counterparts. */
   photo?: Source[];
 }
 
@@ -1450,6 +1452,8 @@ async function encodeClean(rng: Rng, cover: RasterImage, thumb: Uint8Array): Pro
 const DECLARED_TRAILER_SHARE = 0.12;
 /** Clean JPEGs (those without a declared trailer) that go through repackJpeg, f5stegojs's parse and pack, as every DCT stego file does. */
 const CLEAN_REPACK_SHARE = 0.35;
+/** Clean items that become a DCT stego file's clean counterpart (a photograph-like JPEG; runItem). */
+const PHOTO_CLEAN_SHARE = 0.13;
 
 /**
  * A clean JPEG with data after its end that its own metadata declares, as phones and cameras write
@@ -1639,6 +1643,11 @@ function photographLike(r: RasterImage): boolean {
   return n > 0 && equal / n < 0.25 && diff / n >= 2 && diff / n <= 40;
 }
 
+/** What DCT tools get: a photograph-like cover of 96 px and more. */
+function dctCover(r: RasterImage): boolean {
+  return Math.min(r.width, r.height) >= DCT_MIN_SIDE && photographLike(r);
+}
+
 function luma(r: RasterImage, k: number): number {
   return r.channels < 3 ? r.data[k]! : 0.299 * r.data[k]! + 0.587 * r.data[k + 1]! + 0.114 * r.data[k + 2]!;
 }
@@ -1656,11 +1665,10 @@ async function dctStego(rng: Rng, cover: RasterImage, attack: string, thumb: Uin
   const tool = DCT_ATTACKS[attack]!;
   // people run F5 or steghide on photographs, not on icons: DCT tools get photograph-like covers of
   // 96 px and more, this item's own or one of the split's photographic sources
-  const fits = (r: RasterImage): boolean => Math.min(r.width, r.height) >= DCT_MIN_SIDE && photographLike(r);
-  const alt = fits(cover) ? null : await photo(fits);
-  if (!fits(cover) && !alt) return null;
+  const alt = dctCover(cover) ? null : await photo();
+  if (!dctCover(cover) && !alt) return null;
   const rgb = alt?.rgb ?? cover;
-  const jpeg = await encodeImage(rgb, 'jpeg', { ...stegoMeta(rng, 'jpeg', rgb.width, rgb.height, thumb), jpegQuality: rng.int(60, 95), jpegTables: jpegTables(rng) });
+  const jpeg = await encodeImage(rgb, 'jpeg', { ...stegoMeta(rng, 'jpeg', rgb.width, rgb.height, alt?.thumb ?? thumb), jpegQuality: rng.int(60, 95), jpegTables: jpegTables(rng) });
   const key = rng.int(1, 1e9);
   const cap = dctCapacity(jpeg, key);
   const room = cap.bytes[tool];
@@ -1683,8 +1691,14 @@ async function dctStego(rng: Rng, cover: RasterImage, attack: string, thumb: Uin
   };
 }
 
-/** A photograph-like RGB cover that passes `fits`, derived from another source of the item's split and role (null: none found). */
-type PhotoCovers = (fits: (r: RasterImage) => boolean) => Promise<{ rgb: RasterImage; source: string; jpegHistory: boolean } | null>;
+/** A cover for a DCT tool (dctCover), derived from another source of the item's split and role (null: none found). */
+type PhotoCovers = () => Promise<PhotoCover | null>;
+interface PhotoCover {
+  rgb: RasterImage;
+  source: string;
+  jpegHistory: boolean;
+  thumb: Uint8Array;
+}
 
 async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array, photo: PhotoCovers): Promise<StegoOut> {
   let attack = rng.bool(0.3) ? pick(rng, ATTACKS) : null;
@@ -1853,23 +1867,34 @@ async function runItem(out: string, it: Item): Promise<ManifestRow> {
   const history = raster.channels >= 3 && rng.bool(JPEG_HISTORY_SHARE);
   if (history) raster = await withJpegHistory(rng, raster);
   const withHistory = history ? { jpeg_history: true as const } : {};
-  const photoCover: PhotoCovers = async (fits) => {
+  const photoCover: PhotoCovers = async () => {
     // another cover for a DCT tool: the item's photographic sources in turn, each derived as any cover is
     const prng = new Rng(it.seed ^ 0x7e7e7e);
     for (const src of it.photo ?? []) {
       const r = await loadRaster(src);
       if (!r) continue;
       let rgb = dropAlpha(deriveCover(prng, r));
-      if (!fits(rgb)) continue;
+      if (!dctCover(rgb)) continue;
       // as often as other covers, a JPEG life before (a photograph saved again)
       const jpegHistory = prng.bool(JPEG_HISTORY_SHARE);
       if (jpegHistory) rgb = dropAlpha(await withJpegHistory(prng, rgb));
-      return { rgb, source: src.source, jpegHistory };
+      return { rgb, source: src.source, jpegHistory, thumb: await thumbnailOf(rgb, prng.int(60, 92)) };
     }
     return null;
   };
   const source = it.src?.source ?? `synthetic:${it.id}`;
   const thumb = await thumbnailOf(raster, new Rng(it.seed ^ 0x5a5a5a).int(60, 92));
+  // Clean counterparts of the DCT stego: photograph-like covers written as dctStego writes them, less
+  // the payload (same encoder, qualities, tables and packer), so that a photograph is no sign of a DCT tool.
+  const photoClean = it.kind === 'clean' && new Rng(it.seed ^ 0x3c3c3c).bool(PHOTO_CLEAN_SHARE) ? await photoCover() : null;
+  if (photoClean) {
+    const prng = new Rng(it.seed ^ 0x1d1d1d);
+    const { rgb } = photoClean;
+    const meta = prng.bool(CLEAN_META_SHARE) ? legitMetadata(prng, 'jpeg', { w: rgb.width, h: rgb.height, thumb: photoClean.thumb }) : {};
+    const file = `files/${it.split}/${it.id}.jpg`;
+    writeFileSync(join(out, file), repackJpeg(await encodeImage(rgb, 'jpeg', { ...meta, jpegQuality: prng.int(60, 95), jpegTables: jpegTables(prng) })));
+    return { file, split: it.split, source: photoClean.source, stego: 0, method: null, bit_order: null, variant: 'clean', format: 'jpeg', width: rgb.width, height: rgb.height, payload_len: null, ...(photoClean.jpegHistory ? { jpeg_history: true as const } : {}) };
+  }
   if (it.kind === 'clean') {
     const c = await encodeClean(rng, raster, thumb);
     const ext = EXT[c.format.split('-')[0]!]!;
@@ -1962,7 +1987,7 @@ async function main(): Promise<void> {
       const pool = bySplit[split][role]!;
       const src = rng.float() < synthShare || pool.length === 0 ? null : pool[rng.int(0, pool.length - 1)]!;
       const photoPool = photoPools[split][role]!;
-      const photo = kind === 'stego' && photoPool.length ? Array.from({ length: 8 }, () => photoPool[photoRng.int(0, photoPool.length - 1)]!) : undefined;
+      const photo = photoPool.length ? Array.from({ length: 8 }, () => photoPool[photoRng.int(0, photoPool.length - 1)]!) : undefined;
       items.push({ id: id++, split, kind, src, seed: rng.int(1, 2 ** 31 - 2), ...(photo ? { photo } : {}) });
     }
   }
