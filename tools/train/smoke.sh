@@ -37,6 +37,20 @@ every = torch.ones(203, dtype=torch.bool)
 assert abs(freeze_bit_order_margin(blog, every, y_bit) - 2.3) < 1e-6
 assert freeze_bit_order_margin(blog, every, y_bit, kinds) == 6.0
 print("freeze_bit_order_margin ok")
+# the DCT head's offset: a head whose stego logits sit under the trunk's clean tail gets a share of the budget
+from train import freeze_dct_bias
+class Parts:
+    def __init__(self, p, q): self.p, self.q = p, q
+    def eval(self): return self
+    def train(self): return self
+    def parts(self, p, q): return p, None, None, None, q
+p = torch.cat([torch.linspace(-5, 2, 1000), torch.full((100,), 5.0), torch.full((100,), -5.0)])
+q = torch.cat([torch.linspace(-8, -1, 1000), torch.full((100,), -8.0), torch.full((100,), 0.0)])
+y = torch.cat([torch.zeros(1000), torch.ones(200)])
+b, found = freeze_dct_bias(Parts(p, q), [p, q], y, 0.001)
+assert found == 200 and b > 1, (b, found)
+assert freeze_dct_bias(Parts(p, q), [p, q], y, 0.001, grid=np.array([0.0]))[1] == 100
+print("freeze_dct_bias ok:", b)
 PY
 "$py" tools/train/train.py --data "$work/data/shards" --out "$work/model" --epochs 1 --minutes 5 --batch 64 --triplet
 cp "$work/model/metrics.json" "$work/metrics.trained.json"
@@ -74,16 +88,30 @@ assert cal["real_clean_files"] == 2 and cal["real_flagged_at_threshold"] == 0, c
 assert abs(cut - (old + 1)) < 1e-6 and thr > 1 / (1 + math.exp(-(old + 1))), (old, cut, thr)
 print("calibration ok:", json.dumps({"threshold_logit": [old, cut], "calibration": cal}))
 PY
-# an ensemble of two runs trained apart (seeds 1 and 2) exports as one model whose outputs are the members' mean
+# an ensemble of two runs trained apart (seeds 1 and 2) exports as one model: the members' parts (trunk and DCT-head
+# logits) averaged, then combined with the ensemble's own frozen DCT-head offset
 "$py" tools/train/train.py --data "$work/data/shards" --out "$work/model2" --epochs 1 --minutes 5 --batch 64 --triplet --seed 2
 "$py" tools/train/train.py --data "$work/data/shards" --out "$work/ensemble" --ensemble "$work/model" "$work/model2"
 npx tsx tools/data/src/parity.ts "$work/data" "$work/ensemble"
 "$py" - "$work" <<'PY'
-import json, sys, numpy as np
+import json, sys, numpy as np, torch
 w = sys.argv[1]
-a, b, e = (np.load(f"{w}/{d}/torch_stego_logit.npy") for d in ("model", "model2", "ensemble"))
-assert np.abs(e - (a + b) / 2).max() < 1e-5 and np.abs(a - b).max() > 1e-3, (e[:4], a[:4], b[:4])
+sys.path.insert(0, "tools/train")
+import train as T
+from model import Head, combine
+arr, _ = T.load_split(f"{w}/data/shards", "test")
+compact = T.compact_split(arr)
 m = json.load(open(f"{w}/ensemble/metrics.json"))
+parts = []
+for d in ("model", "model2"):
+    h = Head(stats_len=arr["stats"].shape[1])
+    h.load_state_dict(torch.load(f"{w}/{d}/head.pt"))
+    with torch.no_grad():
+        parts.append(h.eval().parts(*compact))
+mean = [(x + y) / 2 for x, y in zip(*parts)]
+want = combine(*mean, torch.tensor(m["dct_bias"]))[0].numpy()
+a, b, e = (np.load(f"{w}/{d}/torch_stego_logit.npy") for d in ("model", "model2", "ensemble"))
+assert np.abs(e - want).max() < 1e-4 and np.abs(a - b).max() > 1e-3, (e[:4], want[:4], a[:4], b[:4])
 assert m["members"] == ["model", "model2"], m["members"]
 print("ensemble ok:", json.dumps({"test_detection": m["test"]["detection"], "test_fpr": m["test"]["fpr"]}))
 PY
