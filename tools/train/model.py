@@ -11,7 +11,8 @@ Outputs: stego_logit (N,), method_logits (N,6: the five methods, then dct), bit_
 embedding (N,64).
 
 The dct input has a head of its own, which only JPEGs reach: fed to the shared trunk, its 121 noisy
-values on every JPEG cost the other methods 4-5 detection points (a measured ablation). The trunk
+values on every JPEG found under a tenth of the DCT stego and cost the other methods 4-5 validation
+points (two seeds each way; single seeds differ by up to ~3). The trunk
 gives p (stego by the five methods and their variants), the DCT head q (the coefficients were
 written by a DCT-domain tool); the outputs are their union: stego_logit = logaddexp(logit p, logit q + b)
 (about max), method_logits = log(p * softmax(trunk methods)) for the five, log sigmoid(logit q + b) for

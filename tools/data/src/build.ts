@@ -1621,7 +1621,7 @@ const DCT_ATTACKS: Record<string, DctTool> = { 'dct-f5': 'f5', 'dct-jsteg': 'jst
  * A cover that looks like a photograph or a photographic texture rather than drawn art: few pixels
  * equal to their right neighbour (flat fills, pixel art and its nearest-neighbour upscales have many)
  * and a luma that changes from pixel to pixel as natural texture does (mean |difference| 2-40 levels;
- * smooth gradients are below, noise above). Dataset v12's candidates, whose DCT covers were any art of
+ * smooth gradients are below, noise above). The candidates of data 30709ce, whose DCT covers were any art of
  * 96 px and more, were surest of clean JPEGs of upscaled icons.
  */
 function photographLike(r: RasterImage): boolean {
