@@ -1665,8 +1665,9 @@ async function dctStego(rng: Rng, cover: RasterImage, attack: string, thumb: Uin
   const tool = DCT_ATTACKS[attack]!;
   // people run F5 or steghide on photographs, not on icons: DCT tools get photograph-like covers of
   // 96 px and more, this item's own or one of the split's photographic sources
-  const alt = dctCover(cover) ? null : await photo();
-  if (!dctCover(cover) && !alt) return null;
+  const own = dctCover(cover);
+  const alt = own ? null : await photo();
+  if (!own && !alt) return null;
   const rgb = alt?.rgb ?? cover;
   const jpeg = await encodeImage(rgb, 'jpeg', { ...stegoMeta(rng, 'jpeg', rgb.width, rgb.height, alt?.thumb ?? thumb), jpegQuality: rng.int(60, 95), jpegTables: jpegTables(rng) });
   const key = rng.int(1, 1e9);
