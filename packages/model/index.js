@@ -1,7 +1,7 @@
 /** The model's spec: name, frozen threshold, input and output names, class ids. */
 export const MODEL_SPEC = Object.freeze({
   "name": "starlight-detector",
-  "threshold": 0.9965196895810277,
+  "threshold": 0.9992884988299083,
   "inputs": [
     "pixel",
     "meta",
@@ -14,7 +14,8 @@ export const MODEL_SPEC = Object.freeze({
     "bits",
     "tail",
     "stats",
-    "evidence"
+    "evidence",
+    "dct"
   ],
   "outputs": [
     "stego_logit",
@@ -27,18 +28,19 @@ export const MODEL_SPEC = Object.freeze({
     "palette",
     "lsb.rgb",
     "exif",
-    "eoi"
+    "eoi",
+    "dct"
   ],
   "bit_orders": [
     "lsb-first",
     "msb-first",
     "none"
   ],
-  "bit_order_margin": 4.135008811950684,
+  "bit_order_margin": 3.960742235183716,
   "opset": 17,
   "precision": "fp32",
   "triplet": true,
-  "version": "0.10.0"
+  "version": "0.11.0"
 });
 
 /**

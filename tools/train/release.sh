@@ -4,6 +4,7 @@
 # into one ONNX graph with its threshold re-frozen on validation and real files (held-out sets 1 and 2),
 # checked against onnxruntime-node on the whole test split, then copied into packages/model.
 # Usage: bash tools/train/release.sh [dataset-dir] [run-dir]
+# Bump packages/model/package.json's version first: the held-out reports name the model by it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 data="${1:-$root/.cache/dataset}"

@@ -24,7 +24,8 @@ test('spec matches the ONNX graph', () => {
   assert.deepEqual(session.inputNames, MODEL_SPEC.inputs);
   assert.deepEqual(session.outputNames, MODEL_SPEC.outputs);
   assert.deepEqual(MODEL_SPEC.inputs.slice(0, 8), [...STREAM_NAMES]);
-  assert.deepEqual(MODEL_SPEC.methods, ['alpha', 'palette', 'lsb.rgb', 'exif', 'eoi']);
+  assert.deepEqual(MODEL_SPEC.methods, ['alpha', 'palette', 'lsb.rgb', 'exif', 'eoi', 'dct']);
+  assert.ok(MODEL_SPEC.inputs.includes('dct'));
   assert.ok(MODEL_SPEC.threshold > 0.5 && MODEL_SPEC.threshold < 1);
   assert.equal(STREAM_SHAPES.pixel.join(), '3,256,256');
 });
