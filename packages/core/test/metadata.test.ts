@@ -158,6 +158,11 @@ describe('metadata text fields', () => {
           expect(c.field).not.toMatch(/\((base64|hex)\)$/);
         }
       }
+      // what the encoded structures are is said, so that a scan never reports one as the payload
+      expect((await exifOf(files[0]!)).map((c) => c.structure)).toEqual(['jpeg']);
+      const [raw] = await exifOf(files[1]!);
+      expect([raw!.structure, raw!.reasons.join(' ')]).toEqual(['exif', expect.stringContaining('holds hex of exif data')]);
+      for (const file of files.slice(2)) expect((await exifOf(file)).every((c) => c.structure === undefined)).toBe(true);
     });
   });
 

@@ -214,6 +214,19 @@ describe('createScanner', () => {
     await scanner.dispose();
   });
 
+  it('never reports a profile a writer encoded into a text field as the payload (ImageMagick raw profile)', async () => {
+    const exif = Buffer.concat([Buffer.from('Exif\0\0MM\0*'), randomBytes(300)]);
+    const hex = exif.toString('hex').replace(/.{72}/g, '$&\n');
+    const profile = pngChunk('tEXt', new TextEncoder().encode(`Raw profile type exif\0\nexif\n${String(exif.length).padStart(8)}\n${hex}\n`));
+    const file = pngWith(example('clean-0004.png'), profile);
+    expect((await extractPayload(file)).candidates.find((c) => c.method === 'exif')).toMatchObject({ field: 'png:tEXt Raw profile type exif', structure: 'exif' });
+    const scanner = await createScanner({ backend: fakeBackend({ force: { method: 3 } }).backend, model: model('evidence-only.onnx') });
+    const r = await scanner.scan(file);
+    expectValid(r);
+    expect([r.stego, r.method, r.payload]).toEqual([true, 'exif', null]);
+    await scanner.dispose();
+  });
+
   it('below the found level it reports what the detected method reads: appended bytes, a short NUL-terminated message, never random LSB bytes', async () => {
     const rand = (seed: number) => () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
     // eoi: random bytes after the image's end carry no marker or text, so extraction alone does not find them

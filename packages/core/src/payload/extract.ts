@@ -227,6 +227,7 @@ interface Draft {
   offset?: number;
   embeddedFile?: string;
   field?: string;
+  structure?: string;
 }
 
 function withHex(c: PayloadCandidate): PayloadCandidate {
@@ -254,6 +255,7 @@ function finish(d: Draft): PayloadCandidate {
   if (d.offset !== undefined) c.offset = d.offset;
   if (d.embeddedFile !== undefined) c.embeddedFile = d.embeddedFile;
   if (d.field !== undefined) c.field = d.field;
+  if (d.structure !== undefined) c.structure = d.structure;
   return withHex(c);
 }
 
@@ -552,6 +554,8 @@ interface BlobFinding {
   evidence: number;
   encoding: 'base64' | 'hex' | null;
   what: string;
+  /** The decoded bytes are this legitimate structure (metadataStructureOf): no evidence at all. */
+  structure?: string;
 }
 
 /**
@@ -572,7 +576,7 @@ function blobEvidence(v: Uint8Array, isText: boolean): BlobFinding | null {
     encoding = run.encoding;
   } else if (binaryShare(v) < 0.05) return null; // Latin-1 text, or a stray control byte
   const structure = metadataStructureOf(raw);
-  if (structure) return null;
+  if (structure) return { bytes: raw, text: null, evidence: -Infinity, encoding, what: `${encoding ? `${encoding} of ` : ''}${structure} data, as legitimate writers encode it`, structure };
   const t = isText ? textEvidence(raw) : null;
   if (t && t.text !== null && t.e > 0) return { bytes: raw, text: t.text, evidence: E_ENCODED_TEXT + t.e, encoding, what: `${encoding} of ${raw.length} bytes of text` };
   const sig = signatureOf(raw);
@@ -606,9 +610,10 @@ function metadataCandidates(img: ContainerInfo, r: Resolved, out: PayloadCandida
         text = null;
       }
       const reasons = [`${v.field} (${v.bytes.length} bytes, ${scan.text !== null ? 'printable text' : 'binary'})`];
-      reasons.push(decoded ? `holds ${blob.what}` : 'metadata text: listed, never "found" by extraction alone');
+      reasons.push(decoded || blob?.structure ? `holds ${blob!.what}` : 'metadata text: listed, never "found" by extraction alone');
       const field = decoded && blob.encoding ? `${v.field} (${blob.encoding})` : v.field;
       best = { method: 'exif', bitOrder: null, bytes, text, evidence, truncated, terminated: false, marker: null, reasons, field };
+      if (blob?.structure) best.structure = blob.structure;
     }
     if (best) {
       out.push(finish(best));

@@ -66,6 +66,12 @@ export interface PayloadCandidate {
   channel?: 'R' | 'G' | 'B';
   /** exif only, for metadata text fields: where the text was read (`png:tEXt Comment`, `jpeg:COM`, `xmp dc:description`, `gif:comment`). */
   field?: string;
+  /**
+   * exif only, for metadata text fields: the field's encoded content is a structure legitimate writers put there
+   * (`jpeg`, `png`, `exif`, `tiff`, `icc`, `xmp`, `iptc`, `8bim`, …: a thumbnail or a profile, e.g. ImageMagick's
+   * "Raw profile type exif"). Listed for completeness; a scan never reports it as the payload.
+   */
+  structure?: string;
   /** Human-readable reasons behind the confidence. */
   reasons: string[];
 }

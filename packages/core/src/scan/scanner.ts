@@ -281,7 +281,8 @@ function choosePayload(report: PayloadReport, method: DetectorMethod | null, bit
   const pick =
     ofMethod(found) ??
     found[0] ??
-    (method === 'exif' || method === 'eoi' ? report.candidates.find((c) => c.method === method && c.length > 0) : report.candidates.find(shortText));
+    // A thumbnail or profile a writer encoded into a text field is not a message, whatever the detector says.
+    (method === 'exif' || method === 'eoi' ? report.candidates.find((c) => c.method === method && c.length > 0 && c.structure === undefined) : report.candidates.find(shortText));
   if (!pick) return null;
   const p: ScanPayload = { method: pick.method, bitOrder: pick.bitOrder, length: pick.length, text: pick.text, hex: pick.hex, truncated: pick.truncated };
   if (pick.field !== undefined) p.field = pick.field;
