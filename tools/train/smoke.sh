@@ -113,5 +113,16 @@ want = combine(*mean, torch.tensor(m["dct_bias"]))[0].numpy()
 a, b, e = (np.load(f"{w}/{d}/torch_stego_logit.npy") for d in ("model", "model2", "ensemble"))
 assert np.abs(e - want).max() < 1e-4 and np.abs(a - b).max() > 1e-3, (e[:4], want[:4], a[:4], b[:4])
 assert m["members"] == ["model", "model2"], m["members"]
+# each run standardises the dct input by its training split's readable JPEGs, inside the graph; runs saved
+# before that (no dct_mu/dct_sd) load as the identity
+tr, _ = T.load_split(f"{w}/data/shards", "train")
+dct = T.compact_split(tr)[-1]
+jpegs = dct[dct[:, 0] > 0.5]
+assert len(jpegs) >= 2, "the smoke data has JPEGs"
+state = torch.load(f"{w}/model/head.pt")
+assert torch.allclose(state["dct_mu"], jpegs.mean(0)) and torch.allclose(state["dct_sd"], jpegs.std(0).clamp_min(1e-3))
+old = Head(stats_len=arr["stats"].shape[1])
+old.load_state_dict({k: v for k, v in state.items() if k not in ("dct_mu", "dct_sd")})
+assert old.dct_mu.eq(0).all() and old.dct_sd.eq(1).all()
 print("ensemble ok:", json.dumps({"test_detection": m["test"]["detection"], "test_fpr": m["test"]["fpr"]}))
 PY

@@ -347,6 +347,7 @@ def train(args):
 
     torch.manual_seed(args.seed)
     head = Head(stats_len=stats_len)
+    head.set_dct_scale(compact["train"][-1])  # the dct input is the last compact part
     opt = torch.optim.AdamW(head.parameters(), lr=args.lr, weight_decay=1e-4)
     n = compact["train"][0].shape[0]
     y_st, y_m, y_b = ys["train"]
