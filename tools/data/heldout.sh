@@ -3,8 +3,8 @@
 # draws from (fetch-covers.sh keeps the training sources to its own list): every image file as the
 # packages ship them (native formats, real camera EXIF), then a dataset the generator makes from them
 # (inscription format mix, the five methods and the attacker variants on unseen covers).
-#   set 6 (default): twenty-four packages fetched for the release after 0.10.0 (the first with JPEG
-#     DCT-domain stego), and for nothing else;
+#   set 7 (default): twenty-four packages fetched for the release after 0.11.0, and for nothing else;
+#   set 6: twenty-four packages that chose 0.11.0 (the first with JPEG DCT-domain stego) over 0.10.0: used once;
 #   set 5: twenty-two packages that chose 0.10.0 over 0.9.0: used once;
 #   set 4: twelve packages scanned to choose between 0.8.0 and 0.9.0: used once;
 #   set 3: sixteen packages that chose 0.8.0 over 0.7.0 and whose flags were studied: not independent;
@@ -14,7 +14,7 @@
 # Usage: bash tools/data/heldout.sh [set] [model.onnx] [report.json] [scores.jsonl (every clean file's probability)]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-set="${1:-6}"
+set="${1:-7}"
 model="${2:-$root/packages/model/starlight.onnx}"
 cd "$root"
 case "$set" in
@@ -46,7 +46,12 @@ case "$set" in
           tuxmath-data tuxfootball kanagram gweled pinball-data freeorion-data tuxpaint-stamps-default trackballs-data kodi-data
           megaglest-data warzone2100-data debian-edu-artwork-buster debian-edu-artwork-emerald debian-edu-artwork-homeworld
           debian-edu-artwork-softwaves debian-edu-artwork-spacefun eterm) ;;
-  *) echo "unknown held-out set: $set (1 to 6)" >&2; exit 2 ;;
+  7)
+    covers="$root/.cache/heldout7"; seed=17; report="${3:-$root/packages/model/heldout-set7.json}"
+    pkgs=(digikam-data rawtherapee-data fillets-ng-data faenza-icon-theme mirrormagic-data ri-li-data hex-a-hop
+          kobodeluxe-data blobby-data python3-matplotlib openttd-opengfx gnome-chess numix-icon-theme tuxpuck funnyboat
+          plymouth-themes xscreensaver-data fluxbox wmaker-data kdegames-mahjongg-data-kf5 gbrainy kmahjongg kbounce kdiamond) ;;
+  *) echo "unknown held-out set: $set (1 to 7)" >&2; exit 2 ;;
 esac
 bash tools/data/fetch-covers.sh "$covers" "${pkgs[@]}"
 [ -f "$covers.dataset/manifest.jsonl" ] || npx tsx tools/data/src/build.ts --out "$covers.dataset" --covers "$covers" --no-sample --synthetic 0 --clean 4000 --stego 4000 --seed "$seed"
