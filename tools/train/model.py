@@ -102,7 +102,10 @@ class Head(_Combined):
         # The dct input standardised (mean and sd of the training split's readable JPEGs: set_dct_scale), inside
         # the graph. Its values lie on very different scales (shares near 0, log ratios up to 4): this head fitted
         # alone (30 epochs on the training JPEGs of data 8c38595, 4 seeds each way) found 76-112 of the 265
-        # validation DCT files above every clean validation JPEG standardised, 0-45 raw.
+        # validation DCT files above every clean validation JPEG standardised, 0-45 raw. In the full model (two
+        # 24-minute seeds) the DCT heads did so too (83 and 79, against 31-72 for 0.11.0's four members), but at the
+        # combined validation-only threshold they found 83 and 79 validation DCT files (0.11.0's members: 60-94)
+        # and 84.96 % and 84.05 % of the other stego (84.99-86.45 %): no gain yet where it counts.
         self.register_buffer("dct_mu", torch.zeros(DCT_LEN))
         self.register_buffer("dct_sd", torch.ones(DCT_LEN))
         fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + stats_len + EVIDENCE_LEN
