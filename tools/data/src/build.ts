@@ -1960,8 +1960,13 @@ async function main(): Promise<void> {
   const rng = new Rng(seed);
   // photographic sources (textures photographed for games, GIMP's photo patterns) for DCT tools, by split and role;
   // drawn with a random stream of their own so that every other choice stays what it was
+  // (a held-out cover set has none of those packages: any of its images may serve, photoCover keeping the
+  // photograph-like ones, from more draws since few of them are)
   const photoPools: Record<Split, Source[][]> = { train: [[], []], val: [[], []], test: [[], []] };
-  for (const s of sources) if (PHOTO_PACKAGES.some((p) => s.source.startsWith(`${p}:`))) photoPools[splitOf(s.source)][hashString(`role:${s.source}`) & 1]!.push(s);
+  const isPhoto = (s: Source): boolean => PHOTO_PACKAGES.some((p) => s.source.startsWith(`${p}:`));
+  const anyPhoto = !sources.some(isPhoto);
+  const photoDraws = anyPhoto ? 32 : 8;
+  for (const s of sources) if (anyPhoto || isPhoto(s)) photoPools[splitOf(s.source)][hashString(`role:${s.source}`) & 1]!.push(s);
   const photoRng = new Rng(seed ^ 0x9e3779b9);
   const items: Item[] = [];
   // Clean files go 60/20/20: the threshold is frozen at a clean false-positive rate of 0.05 %, which
@@ -1988,7 +1993,7 @@ async function main(): Promise<void> {
       const pool = bySplit[split][role]!;
       const src = rng.float() < synthShare || pool.length === 0 ? null : pool[rng.int(0, pool.length - 1)]!;
       const photoPool = photoPools[split][role]!;
-      const photo = photoPool.length ? Array.from({ length: 8 }, () => photoPool[photoRng.int(0, photoPool.length - 1)]!) : undefined;
+      const photo = photoPool.length ? Array.from({ length: photoDraws }, () => photoPool[photoRng.int(0, photoPool.length - 1)]!) : undefined;
       items.push({ id: id++, split, kind, src, seed: rng.int(1, 2 ** 31 - 2), ...(photo ? { photo } : {}) });
     }
   }
