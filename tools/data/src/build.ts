@@ -1964,9 +1964,9 @@ async function main(): Promise<void> {
   // photograph-like ones, from more draws since few of them are)
   const photoPools: Record<Split, Source[][]> = { train: [[], []], val: [[], []], test: [[], []] };
   const isPhoto = (s: Source): boolean => PHOTO_PACKAGES.some((p) => s.source.startsWith(`${p}:`));
-  const anyPhoto = !sources.some(isPhoto);
-  const photoDraws = anyPhoto ? 32 : 8;
-  for (const s of sources) if (anyPhoto || isPhoto(s)) photoPools[splitOf(s.source)][hashString(`role:${s.source}`) & 1]!.push(s);
+  const heldOut = !sources.some(isPhoto); // no photographic training package among the covers
+  const photoDraws = heldOut ? 32 : 8;
+  for (const s of sources) if (heldOut || isPhoto(s)) photoPools[splitOf(s.source)][hashString(`role:${s.source}`) & 1]!.push(s);
   const photoRng = new Rng(seed ^ 0x9e3779b9);
   const items: Item[] = [];
   // Clean files go 60/20/20: the threshold is frozen at a clean false-positive rate of 0.05 %, which
