@@ -11,7 +11,7 @@
 #   sets 1 and 2: twelve and thirteen packages whose real files set the threshold since 0.8.0 (release.sh)
 #   and whose figures helped choose earlier models: not independent.
 # Each release decision needs a set of packages no split and no earlier set draws from.
-# Usage: bash tools/data/heldout.sh [set] [model.onnx] [report.json] [scores.jsonl (every clean file's probability)]
+# Usage: bash tools/data/heldout.sh [set] [model.onnx] [report.json] [scores.jsonl (every file's probability)]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 set="${1:-7}"

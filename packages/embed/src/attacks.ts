@@ -8,7 +8,8 @@ import { Rng } from './prng.js';
  * What attackers actually do beyond Starlight's five formats (for training and evaluation data):
  * sequential LSB without a terminator (stepic-like), keyed scattered LSB (stegosuite/openstego-like:
  * a seeded permutation of positions), LSB matching (+-1 instead of replacement), LSB in one channel
- * only, payloads at a chosen rate (0.01..1 bit per pixel), and helpers for appended files (zip).
+ * only, content-adaptive LSB (textured areas only), payloads at a chosen rate (0.01..1 bit per pixel),
+ * and helpers for appended files (zip).
  */
 
 export type Channel = 'r' | 'g' | 'b' | 'a';
@@ -27,6 +28,13 @@ export interface LsbVariantOptions {
   key?: string | number;
   /** Seed for the +-1 choices of LSB matching (default derived from the key, else 1). */
   seed?: number;
+  /**
+   * Content-adaptive: only samples in textured neighbourhoods carry bits, as tools that skip
+   * homogeneous areas do (stegosuite): a sample qualifies when its channel's values over the pixel's
+   * 3x3 neighbourhood, read without their LSBs (so the reader finds the same set), span at least
+   * this many steps (of 2 levels each). Absent: every sample.
+   */
+  adaptive?: number;
 }
 
 export interface LsbVariantResult {
@@ -53,6 +61,49 @@ function samplePositions(img: RasterImage, channels: readonly Channel[]): Uint32
   return pos;
 }
 
+/** The samples of `pos` whose 3x3 neighbourhood (edge pixels: what exists of it) spans >= `minRange` steps of v >> 1. */
+function texturedPositions(img: RasterImage, pos: Uint32Array, minRange: number): Uint32Array {
+  const { width: w, height: h, channels: ch, data: d } = img;
+  const out = new Uint32Array(pos.length);
+  let k = 0;
+  for (const s of pos) {
+    const i = Math.floor(s / ch);
+    const c = s - i * ch;
+    const x = i % w;
+    const y = (i - x) / w;
+    let lo = 255;
+    let hi = 0;
+    for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++) {
+      for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
+        const v = d[(yy * w + xx) * ch + c]! >> 1;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    if (hi - lo >= minRange) out[k++] = s;
+  }
+  return out.slice(0, k);
+}
+
+/** The LSBs an attacker variant can use in `cover`: the sample positions, in sequential order. */
+function usablePositions(img: RasterImage, o: Pick<LsbVariantOptions, 'channels' | 'adaptive'>): Uint32Array {
+  const all = samplePositions(img, o.channels ?? ['r', 'g', 'b']);
+  return o.adaptive !== undefined ? texturedPositions(img, all, o.adaptive) : all;
+}
+
+/** How many bits an attacker variant can hide in `cover` (all the chosen channels' LSBs, or the textured ones when adaptive). */
+export function lsbVariantCapacity(cover: Cover, o: Pick<LsbVariantOptions, 'channels' | 'adaptive'> = {}): number {
+  checkCover(cover);
+  return usablePositions(workingRaster(cover, o.channels ?? ['r', 'g', 'b'], false), o).length;
+}
+
+/** The raster the variants write into: the cover itself (a copy when `copy`) when it has the channels, else converted. */
+function workingRaster(cover: Cover, channels: readonly Channel[], copy: boolean): RasterImage {
+  const needAlpha = channels.includes('a');
+  if (!isIndexed(cover) && (cover.channels === 4 || (!needAlpha && cover.channels === 3))) return copy ? cloneCover(cover) : cover;
+  return toRaster(cover, needAlpha ? 4 : 3);
+}
+
 /** Fisher-Yates over positions with a key-seeded PRNG (only the first `take` entries are needed). */
 function permute(pos: Uint32Array, key: string | number, take: number): Uint32Array {
   const rng = new Rng(typeof key === 'number' ? key : `key:${key}`);
@@ -70,16 +121,16 @@ function permute(pos: Uint32Array, key: string | number, take: number): Uint32Ar
 export function embedLsbVariant(cover: Cover, payload: Uint8Array | string, o: LsbVariantOptions = {}): LsbVariantResult {
   checkCover(cover);
   const channels = o.channels ?? ['r', 'g', 'b'];
-  const needAlpha = channels.includes('a');
-  const img = !isIndexed(cover) && (cover.channels === 4 || (!needAlpha && cover.channels === 3)) ? cloneCover(cover) : toRaster(cover, needAlpha ? 4 : 3);
+  const img = workingRaster(cover, channels, true);
   const body = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
   const len = new Uint8Array(4);
   new DataView(len.buffer).setUint32(0, body.length);
   const framed = concatBytes(o.lengthPrefix ? len : new Uint8Array(0), body, o.terminator === 'nul' ? Uint8Array.of(0) : new Uint8Array(0));
   const bits = toBits(framed, o.bitOrder ?? 'msb-first');
-  const all = samplePositions(img, channels);
+  const all = usablePositions(img, { channels, adaptive: o.adaptive });
   if (bits.length > all.length) {
-    throw new StarlightError('E_TOO_LARGE', `payload too large: needs ${bits.length} bits but ${channels.join('')} LSBs of a ${img.width}x${img.height} image hold ${all.length}`);
+    const which = `${o.adaptive !== undefined ? 'textured ' : ''}${channels.join('')} LSBs`;
+    throw new StarlightError('E_TOO_LARGE', `payload too large: needs ${bits.length} bits but the ${which} of a ${img.width}x${img.height} image hold ${all.length}`);
   }
   const positions = o.key !== undefined ? permute(all, o.key, bits.length) : all.subarray(0, bits.length);
   const rng = new Rng(o.seed ?? (o.key !== undefined ? `pm1:${o.key}` : 1));
@@ -95,8 +146,8 @@ export function embedLsbVariant(cover: Cover, payload: Uint8Array | string, o: L
 }
 
 /** Read back a variant with its key (the keyed tools' extraction), `length` framed bytes. */
-export function extractLsbVariant(img: RasterImage, length: number, o: Pick<LsbVariantOptions, 'channels' | 'bitOrder' | 'key'> = {}): Uint8Array {
-  const all = samplePositions(img, o.channels ?? ['r', 'g', 'b']);
+export function extractLsbVariant(img: RasterImage, length: number, o: Pick<LsbVariantOptions, 'channels' | 'bitOrder' | 'key' | 'adaptive'> = {}): Uint8Array {
+  const all = usablePositions(img, o);
   const nbits = Math.min(all.length, length * 8);
   const positions = o.key !== undefined ? permute(all, o.key, nbits) : all.subarray(0, nbits);
   const bits = new Uint8Array(nbits);

@@ -39,5 +39,5 @@ export {
   type LsbEmbedResult,
 } from './methods.js';
 export { syntheticCover, transformRaster, ditherToPalette, SYNTHETIC_KINDS, type SyntheticKind } from './covers.js';
-export { embedLsbVariant, extractLsbVariant, embedAtRate, makeZip, type Channel, type LsbVariantOptions, type LsbVariantResult, type ZipEntry } from './attacks.js';
+export { embedLsbVariant, extractLsbVariant, embedAtRate, lsbVariantCapacity, makeZip, type Channel, type LsbVariantOptions, type LsbVariantResult, type ZipEntry } from './attacks.js';
 export { embedDct, extractDct, repackJpeg, dctCapacity, DCT_TOOLS, type DctTool, type DctEmbedOptions, type DctEmbedResult, type DctCapacity } from './dct.js';

@@ -3,7 +3,7 @@ import { unzlibSync } from 'fflate';
 import { StarlightError } from '@starlight/core';
 import { decodeImage } from '../../core/src/decode.js';
 import { extractPayload } from '../../core/src/payload/index.js';
-import { embedAtRate, embedLsbVariant, extractLsbVariant, makeZip } from '../src/attacks.js';
+import { embedAtRate, embedLsbVariant, extractLsbVariant, lsbVariantCapacity, makeZip } from '../src/attacks.js';
 import { concatBytes } from '../src/bits.js';
 import { crc32 } from '../src/crc32.js';
 import { encodeImage, IMAGE_FORMATS } from '../src/encode.js';
@@ -86,6 +86,28 @@ describe('attacker variants', () => {
       expect(Math.abs(changed - expected)).toBeLessThan(Math.max(12, expected * 0.2));
       expect((await extractPayload(await encodeImage(r.stego, 'png'))).found).toBeNull();
     }
+  });
+
+  it('content-adaptive: only textured samples change, the key and threshold read it back, capacity is the textured share', () => {
+    // left half flat (one grey), right half noise: only the right half (and the seam) is textured
+    const cover = noisy(21, 64, 32);
+    for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) cover.data.fill(120, (y * 64 + x) * 3, (y * 64 + x) * 3 + 3);
+    const cap = lsbVariantCapacity(cover, { adaptive: 2 });
+    expect(cap).toBeGreaterThan(32 * 31 * 3 * 0.8);
+    expect(cap).toBeLessThanOrEqual(33 * 32 * 3);
+    expect(lsbVariantCapacity(cover)).toBe(64 * 32 * 3);
+    const payload = new Rng(5).bytes(Math.floor(cap / 8) - 1);
+    const r = embedLsbVariant(cover, payload, { key: 77, adaptive: 2, matching: false });
+    let changed = 0;
+    for (let i = 0; i < cover.data.length; i++) {
+      if (r.stego.data[i] === cover.data[i]) continue;
+      changed++;
+      expect(Math.floor(i / 3) % 64).toBeGreaterThanOrEqual(31); // never inside the flat half
+    }
+    expect(changed).toBeGreaterThan(payload.length * 2);
+    expect(same(extractLsbVariant(r.stego, payload.length, { key: 77, adaptive: 2 }), payload)).toBe(true);
+    expect(same(extractLsbVariant(r.stego, payload.length, { key: 77 }), payload)).toBe(false);
+    expect(() => embedLsbVariant(cover, new Uint8Array(Math.floor(cap / 8) + 1), { key: 77, adaptive: 2 })).toThrow(StarlightError);
   });
 
   it('rejects payloads over capacity and bad channels with typed errors', () => {

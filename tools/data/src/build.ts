@@ -16,7 +16,7 @@
  * their counterparts: photograph-like covers of the same packages written as the DCT tools write them,
  * less the payload (a detector must not learn that a photograph means a DCT tool).
  *
- * Usage: tsx tools/data/src/build.ts --out .cache/dataset [--clean 34000] [--stego 22000] [--seed 1]
+ * Usage: tsx tools/data/src/build.ts --out .cache/dataset [--clean 34000] [--stego 24000] [--seed 1]
  *        [--covers .cache/covers] [--shared ../shared | --no-sample] [--synthetic 0.08] [--workers 2]
  */
 import { decodeImage } from '@starlight/core';
@@ -32,6 +32,7 @@ import {
   embedAtRate,
   embedDct,
   embedLsbVariant,
+  lsbVariantCapacity,
   embedPayload,
   encodeImage,
   encodePng,
@@ -56,6 +57,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname, join, relative, resolve } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodePat } from './pat.js';
+import { photographLike } from './photo.js';
 import { lenBucket, type ManifestRow } from './rows.js';
 
 type Split = 'train' | 'val' | 'test';
@@ -1536,6 +1538,8 @@ const ATTACKS: [string, number][] = [
   ['lsb-matching', 2],
   ['lsb-one-channel', 2],
   ['lsb-rate', 3],
+  // keyed LSB in textured areas only (stegosuite skips homogeneous ones): no flat-area speckle to give it away
+  ['lsb-adaptive', 4],
   ['append-zip', 2],
   ['append-png', 1],
   ['png-text', 1],
@@ -1617,39 +1621,9 @@ const DCT_MIN_SIDE = 96;
 const DCT_MIN_RATE = 0.05;
 const DCT_ATTACKS: Record<string, DctTool> = { 'dct-f5': 'f5', 'dct-jsteg': 'jsteg', 'dct-outguess': 'outguess', 'dct-pm1': 'pm1' };
 
-/**
- * A cover that looks like a photograph or a photographic texture rather than drawn art: few pixels
- * equal to their right neighbour (flat fills, pixel art and its nearest-neighbour upscales have many)
- * and a luma that changes from pixel to pixel as natural texture does (mean |difference| 2-40 levels;
- * smooth gradients are below, noise above). The candidates of data 30709ce, whose DCT covers were any art of
- * 96 px and more, were surest of clean JPEGs of upscaled icons.
- */
-function photographLike(r: RasterImage): boolean {
-  const ch = r.channels;
-  let equal = 0;
-  let diff = 0;
-  let n = 0;
-  for (let y = 0; y < r.height; y++) {
-    for (let x = 1; x < r.width; x++) {
-      const a = (y * r.width + x - 1) * ch;
-      const b = a + ch;
-      let same = true;
-      for (let c = 0; c < Math.min(ch, 3); c++) if (r.data[a + c] !== r.data[b + c]) same = false;
-      if (same) equal++;
-      diff += Math.abs(luma(r, a) - luma(r, b));
-      n++;
-    }
-  }
-  return n > 0 && equal / n < 0.25 && diff / n >= 2 && diff / n <= 40;
-}
-
 /** What DCT tools get: a photograph-like cover of 96 px and more. */
 function dctCover(r: RasterImage): boolean {
   return Math.min(r.width, r.height) >= DCT_MIN_SIDE && photographLike(r);
-}
-
-function luma(r: RasterImage, k: number): number {
-  return r.channels < 3 ? r.data[k]! : 0.299 * r.data[k]! + 0.587 * r.data[k + 1]! + 0.114 * r.data[k + 2]!;
 }
 
 /**
@@ -1749,6 +1723,18 @@ async function makeStego(rng: Rng, cover: RasterImage, thumb: Uint8Array, photo:
   const fmt = LOSSLESS_RASTER[rng.int(0, 2)]!;
   const bo = rng.bool() ? 'lsb-first' : 'msb-first';
   const capBytes = Math.floor((rgb.width * rgb.height * 3) / 8) - 8;
+  if (attack === 'lsb-adaptive') {
+    // textured: the sample's 3x3 neighbourhood spans >= 1-3 steps of v >> 1; random bytes (such tools encrypt)
+    const adaptive = rng.int(1, 3);
+    const cap = lsbVariantCapacity(rgb, { adaptive });
+    if (cap >= 64) {
+      const bpp = Math.exp(Math.log(0.01) + rng.float() * (Math.log(1) - Math.log(0.01)));
+      const payload = rng.bytes(Math.max(1, Math.min(Math.floor((bpp * rgb.width * rgb.height) / 8), Math.floor(cap / 8))));
+      const r = embedLsbVariant(rgb, payload, { key: rng.int(1, 1e9), adaptive, matching: rng.bool(0.3), bitOrder: bo });
+      return { file: await encodeRaster(rng, r.stego, fmt, stegoMeta(rng, fmt, rgb.width, rgb.height, thumb)), format: fmt, method: 'lsb.rgb', bitOrder: null, variant: attack, payload };
+    }
+    attack = 'lsb-keyed'; // a cover too flat for it
+  }
   switch (attack) {
     case 'lsb-seq-noterm':
     case 'lsb-keyed':
@@ -1947,7 +1933,7 @@ async function workerMain(): Promise<void> {
 async function main(): Promise<void> {
   const out = resolve(arg('out', join(ROOT, '.cache/dataset')));
   const nClean = Number(arg('clean', '34000'));
-  const nStego = Number(arg('stego', '22000'));
+  const nStego = Number(arg('stego', '24000'));
   const seed = Number(arg('seed', '1'));
   const workers = Number(arg('workers', '2'));
   const synthShare = Number(arg('synthetic', '0.08'));

@@ -10,9 +10,10 @@
  * Usage: tsx tools/data/src/dct-probe.ts <out.jsonl> <folder>...
  */
 import { decodeImage, decodeJpegCoefficients, dctFeatures } from '@starlight/core';
-import { DCT_TOOLS, Rng, dctCapacity, embedDct, encodeImage, repackJpeg, type RasterImage } from '@starlight/embed';
+import { DCT_TOOLS, Rng, dctCapacity, embedDct, encodeImage, repackJpeg } from '@starlight/embed';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { boxDownscale } from './photo.js';
 
 const RATES = [0.05, 0.2, 0.5];
 const SIDE = 512;
@@ -23,27 +24,6 @@ function* walk(dir: string): Generator<string> {
     if (e.isDirectory()) yield* walk(p);
     else if (/\.jpe?g$/i.test(e.name) && statSync(p).size >= 100_000) yield p;
   }
-}
-
-function downscale(rgb: Uint8Array, w: number, h: number): RasterImage {
-  const k = Math.min(1, SIDE / Math.max(w, h));
-  const W = Math.max(8, Math.round(w * k));
-  const H = Math.max(8, Math.round(h * k));
-  const out = new Uint8Array(W * H * 3);
-  for (let y = 0; y < H; y++) {
-    const y0 = Math.floor((y * h) / H);
-    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * h) / H));
-    for (let x = 0; x < W; x++) {
-      const x0 = Math.floor((x * w) / W);
-      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * w) / W));
-      for (let c = 0; c < 3; c++) {
-        let s = 0;
-        for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) s += rgb[(yy * w + xx) * 3 + c]!;
-        out[(y * W + x) * 3 + c] = Math.round(s / ((y1 - y0) * (x1 - x0)));
-      }
-    }
-  }
-  return { width: W, height: H, channels: 3, data: out };
 }
 
 async function main(): Promise<void> {
@@ -61,7 +41,7 @@ async function main(): Promise<void> {
       } catch {
         continue;
       }
-      const jpeg = await encodeImage(downscale(img.rgb, img.width, img.height), 'jpeg', { jpegQuality: rng.int(75, 90), jpegTables: 'annex-k' });
+      const jpeg = await encodeImage(boxDownscale({ width: img.width, height: img.height, channels: 3, data: img.rgb }, SIDE), 'jpeg', { jpegQuality: rng.int(75, 90), jpegTables: 'annex-k' });
       lines.push(JSON.stringify({ cover, tool: 'clean', rate: 0, f: feats(repackJpeg(jpeg)) }));
       const key = rng.int(1, 1e9);
       const cap = dctCapacity(jpeg, key);

@@ -10,7 +10,8 @@
  *                  (`--covers <heldout> --no-sample --synthetic 0`): clean FPR in the inscription format
  *                  mix and detection per method and variant on covers from unseen sources (all splits).
  *   --split NAME   only that split of the dataset (e.g. val: a shipped model on a candidate's validation split)
- *   --scores FILE  every clean file's probability as JSON lines, kind native or generated (threshold choice on real files)
+ *   --scores FILE  every file's probability as JSON lines, kind native, generated (clean) or stego (threshold choice on
+ *                  real files: train.py --calibration reads the native ones)
  * Usage: tsx tools/data/src/heldout.ts [--native DIR [--not-in DIRS]] [--dataset DIR [--split NAME]] [--model file.onnx] [--out report.json] [--scores FILE]
  */
 import { createScanPool, type ScanPool } from '@starlight/runtime-node';
@@ -63,8 +64,8 @@ const bump = (m: Record<string, Count>, key: string, hit: boolean): void => {
 const total = (m: Record<string, Count>): Count => Object.values(m).reduce((a, c) => ({ n: a.n + c.n, hit: a.hit + c.hit }), { n: 0, hit: 0 });
 const table = (m: Record<string, Count>): Record<string, string> => Object.fromEntries(Object.entries(m).sort().map(([k, c]) => [k, rate(c.hit, c.n)]));
 
-/** Every clean file's probability, for --scores (choosing a threshold on real files). */
-const scores: { file: string; kind: 'native' | 'generated'; probability: number }[] = [];
+/** Every file's probability, for --scores (choosing a threshold on real files; how far below it stego lies). */
+const scores: { file: string; kind: 'native' | 'generated' | 'stego'; variant?: string; probability: number }[] = [];
 
 const flaggedLine = (file: string, r: ScanResult): string =>
   `${file} p=${r.probability?.toFixed(6)} ${r.method}/${r.bitOrder ?? '-'} ${r.format} ${r.width}x${r.height} ${r.mode}` +
@@ -134,6 +135,7 @@ async function dataset(pool: ScanPool, dir: string, split: string | undefined): 
       scores.push({ file: row.file, kind: 'generated', probability: r.probability! });
       continue;
     }
+    scores.push({ file: row.file, kind: 'stego', variant: row.variant, probability: r.probability! });
     bump(method, row.method!, hit);
     bump(variant, row.variant, hit);
     if (row.variant === 'starlight') bump(starlight, row.method!, hit);
