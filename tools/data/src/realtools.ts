@@ -4,13 +4,13 @@
  *
  *   JPEG (photograph-like covers box-downscaled to at most 512 px, written by libjpeg's cjpeg at q75,
  *   85 or 95): steghide 0.5.1 (graph-theoretic +-1 exchanges of DCT coefficients, encrypted),
- *   outguess 0.4 (keyed LSB with histogram correction) and stegosuite 0.9 (which decodes the cover
- *   and writes a new JPEG with the payload in its coefficients), at 10, 25, 50 and 95 % of the
- *   capacity each tool reports for the cover.
+ *   outguess 0.4 (keyed LSB with histogram correction) and stegosuite 0.9 (its own JPEG code), at 10,
+ *   25, 50 and 95 % of the capacity each tool reports for the cover.
  *   Lossless (any cover of 32 px and more, at most 1024 px, RGB): steghide into a 24-bit BMP and
  *   stegosuite into PNG and BMP (keyed scattered LSB), at 0.01, 0.05, 0.1 and 0.4 bits per pixel
  *   (cut to the tool's capacity).
- * Each cover is also written clean (cover.jpg, cover.png, cover.bmp). Payloads are random bytes.
+ * Each cover is also written clean (cover.jpg, cover.png, cover.bmp). A cover is the decoded RGB, alpha
+ * dropped as Pillow's convert('RGB') does (what lies under transparent pixels shows). Payloads are random bytes.
  * Writes OUT/manifest.jsonl (tools/data/src/rows.ts; every row in split 'test', variant
  * '<tool>-<format>@<rate>') for `heldout.ts --dataset OUT`.
  *
