@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const rng = new Rng(Number(arg('seed', '1')));
   for (const tool of ['steghide', 'outguess', 'stegosuite', 'xvfb-run', 'cjpeg']) {
     if (!(await run('sh', ['-c', `command -v ${tool}`]))) {
-      throw new Error(`${tool} is missing: apt-get install steghide outguess stegosuite xvfb xauth libjpeg-turbo-progs`);
+      throw new Error(`${tool} is missing: apt-get install -y --no-install-recommends steghide outguess stegosuite xvfb xauth libjpeg-turbo-progs`);
     }
   }
   rmSync(out, { recursive: true, force: true });
