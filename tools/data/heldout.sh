@@ -3,7 +3,8 @@
 # draws from (fetch-covers.sh keeps the training sources to its own list): every image file as the
 # packages ship them (native formats, real camera EXIF), then a dataset the generator makes from them
 # (inscription format mix, the five methods and the attacker variants on unseen covers).
-#   set 7 (default): twenty-four packages fetched for the release after 0.11.0, and for nothing else;
+#   set 8 (default): twenty-four packages fetched for the release after 0.11.0 (with the `residual` input), and for nothing else;
+#   set 7: twenty-four packages that judged the 0.12.0 candidate (not shipped) against 0.11.0: used once;
 #   set 6: twenty-four packages that chose 0.11.0 (the first with JPEG DCT-domain stego) over 0.10.0: used once;
 #   set 5: twenty-two packages that chose 0.10.0 over 0.9.0: used once;
 #   set 4: twelve packages scanned to choose between 0.8.0 and 0.9.0: used once;
@@ -14,7 +15,7 @@
 # Usage: bash tools/data/heldout.sh [set] [model.onnx] [report.json] [scores.jsonl (every file's probability)]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-set="${1:-7}"
+set="${1:-8}"
 model="${2:-$root/packages/model/starlight.onnx}"
 cd "$root"
 case "$set" in
@@ -51,7 +52,12 @@ case "$set" in
     pkgs=(digikam-data rawtherapee-data fillets-ng-data faenza-icon-theme mirrormagic-data ri-li-data hex-a-hop
           kobodeluxe-data blobby-data python3-matplotlib openttd-opengfx gnome-chess numix-icon-theme tuxpuck funnyboat
           plymouth-themes xscreensaver-data fluxbox wmaker-data kdegames-mahjongg-data-kf5 gbrainy kmahjongg kbounce kdiamond) ;;
-  *) echo "unknown held-out set: $set (1 to 7)" >&2; exit 2 ;;
+  8)
+    covers="$root/.cache/heldout8"; seed=18; report="${3:-$root/packages/model/heldout-set8.json}"
+    pkgs=(python3-pygame warmux-data asc-data ardentryst armagetronad-common btanks-data lordsawar-data simutrans-pak64
+          holotz-castle-data caveexpress-data gpredict powermanga-data tecnoballz-data ltris amoebax-data python3-skimage
+          openuniverse-common darktable scribus-data foobillardplus-data pushover-data ceferino-data performous blockattack) ;;
+  *) echo "unknown held-out set: $set (1 to 8)" >&2; exit 2 ;;
 esac
 bash tools/data/fetch-covers.sh "$covers" "${pkgs[@]}"
 [ -f "$covers.dataset/manifest.jsonl" ] || npx tsx tools/data/src/build.ts --out "$covers.dataset" --covers "$covers" --no-sample --synthetic 0 --clean 4000 --stego 4000 --seed "$seed"

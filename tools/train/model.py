@@ -3,10 +3,11 @@
 Inputs (names and shapes per image; the model adds a leading batch axis):
   pixel (3,256,256)  meta (2048)  alpha (2,256,256)  lsb (3,256,256)  palette (768)
   palette_lsb (1,256,256)  format (6)  content (6)            <- the exact Starlight V4 streams
-  bits (3,4096)  tail (1024)  stats (97)  evidence (14)  dct (121)   <- ours: packages/core/src/features
+  bits (3,4096)  tail (1024)  stats (97)  evidence (14)  residual (12)  dct (121)   <- ours: packages/core/src/features
 evidence is keyless payload extraction's log-likelihood evidence per method and bit order, so the
 stego probability is one calibrated decision over statistics AND decoded framings (no rules on top);
-dct is JPEG DCT-coefficient steganalysis (features/dct.ts; zeros for other formats).
+residual is LSB-replacement statistics that saturated and flat covers do not fool, and how the RGB LSBs
+change together (features/residual.ts); dct is JPEG DCT-coefficient steganalysis (features/dct.ts; zeros for other formats).
 Outputs: stego_logit (N,), method_logits (N,6: the five methods, then dct), bit_order_logits (N,3),
 embedding (N,64).
 
@@ -31,7 +32,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-INPUTS = ["pixel", "meta", "alpha", "lsb", "palette", "palette_lsb", "format", "content", "bits", "tail", "stats", "evidence", "dct"]
+INPUTS = ["pixel", "meta", "alpha", "lsb", "palette", "palette_lsb", "format", "content", "bits", "tail", "stats", "evidence", "residual", "dct"]
 OUTPUTS = ["stego_logit", "method_logits", "bit_order_logits", "embedding"]
 METHODS = ["alpha", "palette", "lsb.rgb", "exif", "eoi", "dct"]  # class ids 0..5 (core: DETECTOR_METHODS)
 BIT_ORDERS = ["lsb-first", "msb-first", "none"]
@@ -40,10 +41,11 @@ BIT_ORDERS = ["lsb-first", "msb-first", "none"]
 # (DEFAULT_BIT_ORDER_MARGIN in packages/core/src/inference/model.ts, for models without one).
 MIN_BIT_ORDER_MARGIN = math.log(9)
 BIT_ORDER_TARGET = 0.99
-COMPACT = ["maps", "meta", "palette", "format", "content", "bits", "tail", "stats", "evidence", "dct"]
+COMPACT = ["maps", "meta", "palette", "format", "content", "bits", "tail", "stats", "evidence", "residual", "dct"]
 MAP_CHANNELS = 13
 STATS_LEN = 97  # packages/core/src/features: STATS_LEN
 EVIDENCE_LEN = 14  # EVIDENCE_LEN
+RESIDUAL_LEN = 12  # packages/core/src/features/residual.ts: RESIDUAL_LEN
 DCT_LEN = 121  # packages/core/src/features/dct.ts: DCT_LEN
 DCT_OFF = -30.0  # the DCT head's logit for files that are not JPEGs with readable coefficients
 
@@ -55,7 +57,7 @@ def _agree(x):
 
 
 class Preprocess(nn.Module):
-    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence, dct):
+    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence, residual, dct):
         planes = torch.cat([lsb, alpha[:, 1:2], palette_lsb], dim=1)  # 5 LSB planes
         maps = torch.cat(
             [
@@ -65,7 +67,7 @@ class Preprocess(nn.Module):
             ],
             dim=1,
         )
-        return maps, meta, palette, format, content, bits, tail, stats, evidence, dct
+        return maps, meta, palette, format, content, bits, tail, stats, evidence, residual, dct
 
 
 def combine(p, mlog, blog, emb, q, dct_bias):
@@ -108,7 +110,7 @@ class Head(_Combined):
         # and 84.96 % and 84.05 % of the other stego (84.99-86.45 %): no gain yet where it counts.
         self.register_buffer("dct_mu", torch.zeros(DCT_LEN))
         self.register_buffer("dct_sd", torch.ones(DCT_LEN))
-        fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + stats_len + EVIDENCE_LEN
+        fused = 2 * w + 3 * w + 2 * 16 + 2 * 16 + 32 + 6 + 6 + stats_len + EVIDENCE_LEN + RESIDUAL_LEN
         self.trunk = nn.Sequential(nn.Linear(fused, 192), nn.ReLU(), nn.Linear(192, 128), nn.ReLU())
         self.stego = nn.Linear(128, 1)
         self.method = nn.Linear(128, len(METHODS) - 1)
@@ -132,7 +134,7 @@ class Head(_Combined):
     def _pool(x):
         return torch.cat([x.mean(dim=-1), x.amax(dim=-1)], dim=1)
 
-    def parts(self, maps, meta, palette, format, content, bits, tail, stats, evidence, dct):
+    def parts(self, maps, meta, palette, format, content, bits, tail, stats, evidence, residual, dct):
         """Trunk stego logit, trunk method logits (5), bit-order logits, embedding, DCT-head logit
         (DCT_OFF for files whose coefficients were not read: dct[:, 0] is 0)."""
         m = self.maps(maps).flatten(2)
@@ -149,6 +151,7 @@ class Head(_Combined):
                 content,
                 stats,
                 evidence,
+                residual,
             ],
             dim=1,
         )
@@ -182,5 +185,5 @@ class StarlightNet(nn.Module):
         self.pre = Preprocess()
         self.head = head or Head()
 
-    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence, dct):
-        return self.head(*self.pre(pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence, dct))
+    def forward(self, pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence, residual, dct):
+        return self.head(*self.pre(pixel, meta, alpha, lsb, palette, palette_lsb, format, content, bits, tail, stats, evidence, residual, dct))

@@ -62,6 +62,7 @@ def streams_batch(arr, idx):
         tail=u8("tail").float() / 255.0,
         stats=u8("stats"),
         evidence=u8("evidence"),
+        residual=u8("residual"),
         dct=u8("dct"),
     )
 
@@ -98,6 +99,7 @@ def compact_rows(arr, idx):
         f("tail").float() / 255.0,
         f("stats"),
         f("evidence"),
+        f("residual"),
         f("dct"),
     )
 

@@ -16,7 +16,7 @@ export {
   type Streams,
 } from './streams.js';
 export { extractStreams, extractModelInputs, modelInputsOf, type ExtractResult, type ModelInputsResult } from './extract.js';
-export { computeExtraInputs, computeEvidence, EXTRA_SHAPES, HEAD_BITS, TAIL_BYTES, STATS_LEN, EVIDENCE_LEN, type ExtraInputs } from './features/index.js';
+export { computeExtraInputs, computeEvidence, EXTRA_SHAPES, HEAD_BITS, TAIL_BYTES, STATS_LEN, EVIDENCE_LEN, RESIDUAL_LEN, type ExtraInputs } from './features/index.js';
 export { dctFeatures, DCT_LEN } from './features/dct.js';
 export { decodeJpegCoefficients, type JpegCoefficients, type JpegComponentCoefficients } from './codecs/jpeg-decoder.js';
 export * from './payload/index.js';

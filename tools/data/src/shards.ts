@@ -7,7 +7,7 @@
  * Usage: tsx tools/data/src/shards.ts <dataset-dir> [--workers 2] [--fields evidence,stats]
  * (--fields rewrites only those .npy files of existing shards, e.g. after a feature was added.)
  */
-import { DCT_LEN, EVIDENCE_LEN, STATS_LEN, extractModelInputs } from '@starlight/core';
+import { DCT_LEN, EVIDENCE_LEN, RESIDUAL_LEN, STATS_LEN, extractModelInputs } from '@starlight/core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -26,6 +26,7 @@ export const FIELDS: [string, NpyDtype, number[]][] = [
   ['tail', 'u1', [1024]],
   ['stats', 'f4', [STATS_LEN]],
   ['evidence', 'f4', [EVIDENCE_LEN]],
+  ['residual', 'f4', [RESIDUAL_LEN]],
   ['dct', 'f4', [DCT_LEN]],
   ['stego', 'i1', []],
   ['method', 'i1', []],
@@ -59,6 +60,7 @@ export async function featureRow(bytes: Uint8Array, row: ManifestRow): Promise<R
     tail: u8of(x.tail),
     stats: x.stats,
     evidence: x.evidence,
+    residual: x.residual,
     dct: x.dct,
     stego: Int8Array.of(row.stego),
     method: Int8Array.of(row.method ? METHOD_ID[row.method]! : -1),

@@ -5,6 +5,9 @@ import { effectiveLength } from '../payload/text.js';
 import { decodeJpegCoefficients, type JpegCoefficients } from '../codecs/jpeg-decoder.js';
 import { DCT_LEN, dctFeatures } from './dct.js';
 import { chiPov } from './pov.js';
+import { RESIDUAL_LEN, residualStats } from './residual.js';
+
+export { RESIDUAL_LEN };
 
 /**
  * Inputs our detector reads beyond the eight V4 streams. V4 only sees the 256x256 centre crop, so a
@@ -22,6 +25,7 @@ export const EXTRA_SHAPES = {
   tail: [TAIL_BYTES],
   stats: [STATS_LEN],
   evidence: [EVIDENCE_LEN],
+  residual: [RESIDUAL_LEN],
   dct: [DCT_LEN],
 } as const;
 
@@ -34,6 +38,8 @@ export interface ExtraInputs {
   stats: Float32Array;
   /** What keyless payload extraction found (see computeEvidence). */
   evidence: Float32Array;
+  /** LSB-replacement statistics robust to saturated and flat covers, and RGB LSB coupling (features/residual.ts). */
+  residual: Float32Array;
   /** JPEG DCT-coefficient statistics (features/dct.ts); zeros for other formats. */
   dct: Float32Array;
 }
@@ -400,7 +406,7 @@ export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report:
   sequentialPathStats(img, stats, at); // 82..96
   // `dct: false` (a model without that input): all zeros, without reading the JPEG's coefficients again
   const dct = opts.dct === false ? new Float32Array(DCT_LEN) : dctFeatures(jpegCoefficients(img, bytes));
-  return { bits, tail, stats, evidence: computeEvidence(report), dct };
+  return { bits, tail, stats, evidence: computeEvidence(report), residual: residualStats(img.rgb, w, h), dct };
 }
 
 /**
