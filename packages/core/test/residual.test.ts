@@ -9,9 +9,9 @@ const replace = (v: Uint8Array, pick: (i: number) => boolean, seed = 7) => {
   const rand = random(seed);
   return v.map((x, i) => (pick(i) ? (x & 0xfe) | (rand() < 0.5 ? 1 : 0) : x));
 };
-const extras = (rgb: Uint8Array) => {
+const extras = (rgb: Uint8Array, opts: { residual?: boolean } = {}) => {
   const img = { format: 'png', mode: 'RGB', width: w, height: h, rgb, exif: new Uint8Array(0), text: [], end: 0, lossy: false, frames: 1, alpha: null, indices: null, palette: null };
-  return computeExtraInputs(img as DecodedImage, new Uint8Array(0), { found: null, candidates: [], skipped: [] });
+  return computeExtraInputs(img as DecodedImage, new Uint8Array(0), { found: null, candidates: [], skipped: [] }, opts);
 };
 const WS_ALL = [0, 1, 2];
 const WS_TEXTURED = [6, 7, 8];
@@ -40,6 +40,8 @@ describe('residual input', () => {
     }
     const s = extras(replace(rgb, () => true)).residual;
     for (const k of [...WS_ALL, ...WS_TEXTURED]) expect(s[k]!).toBeGreaterThan(0.7);
+    // a model without the residual input (the scanner asks for it only when the model reads it): zeros, no pass
+    expect(Array.from(extras(rgb, { residual: false }).residual)).toEqual(new Array(RESIDUAL_LEN).fill(0));
   });
 
   it('channel coupling tells dithered grey from LSB embedding on it', () => {

@@ -353,7 +353,7 @@ export function computeEvidence(report: PayloadReport): Float32Array {
   return v;
 }
 
-export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report: PayloadReport, opts: { dct?: boolean } = {}): ExtraInputs {
+export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report: PayloadReport, opts: { dct?: boolean; residual?: boolean } = {}): ExtraInputs {
   const { width: w, height: h } = img;
   const n = w * h;
   const bits = new Float32Array(3 * HEAD_BITS);
@@ -404,9 +404,10 @@ export function computeExtraInputs(img: DecodedImage, bytes: Uint8Array, report:
   wsEstimates(img.rgb, w, h, stats, at); // 76..81
   at += 6;
   sequentialPathStats(img, stats, at); // 82..96
-  // `dct: false` (a model without that input): all zeros, without reading the JPEG's coefficients again
+  // `dct: false`, `residual: false` (a model without that input): all zeros, without the pass that computes it
   const dct = opts.dct === false ? new Float32Array(DCT_LEN) : dctFeatures(jpegCoefficients(img, bytes));
-  return { bits, tail, stats, evidence: computeEvidence(report), residual: residualStats(img.rgb, w, h), dct };
+  const residual = opts.residual === false ? new Float32Array(RESIDUAL_LEN) : residualStats(img.rgb, w, h);
+  return { bits, tail, stats, evidence: computeEvidence(report), residual, dct };
 }
 
 /**

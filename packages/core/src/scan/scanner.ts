@@ -92,8 +92,8 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
   }
   const loaded = await resolveModel(options.model, backend, options.spec);
   const spec: ModelSpec = Object.freeze({ ...loaded.spec, threshold: threshold ?? loaded.spec.threshold });
-  /** The JPEG DCT input costs a second pass over the coefficients: only for models that read it. */
-  const wantsDct = spec.inputs.includes('dct');
+  /** The JPEG DCT input costs a second pass over the coefficients, the residual input one over the pixels: only for models that read them. */
+  const wants = { dct: spec.inputs.includes('dct'), residual: spec.inputs.includes('residual') };
   let session: InferenceSession;
   try {
     session = await backend.createSession(loaded.bytes, options.threads ? { threads: options.threads } : {});
@@ -131,7 +131,7 @@ export async function createScanner(options: ScannerOptions): Promise<Scanner> {
       p.report = report;
       timings.extractMs = now() - t;
       t = now();
-      p.feeds = { streams: computeStreams(image, bytes), extras: computeExtraInputs(image, bytes, report, { dct: wantsDct }) };
+      p.feeds = { streams: computeStreams(image, bytes), extras: computeExtraInputs(image, bytes, report, wants) };
       timings.streamsMs = now() - t;
     } catch (e) {
       p.error = errorOf(e, 'E_DECODER');
