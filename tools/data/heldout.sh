@@ -3,8 +3,9 @@
 # draws from (fetch-covers.sh keeps the training sources to its own list): every image file as the
 # packages ship them (native formats, real camera EXIF), then a dataset the generator makes from them
 # (inscription format mix, the five methods and the attacker variants on unseen covers).
-#   set 8 (default): twenty-four packages fetched for the release after 0.11.0 (with the `residual` input), and for nothing else;
-#   set 7: twenty-four packages that judged the 0.12.0 candidate (not shipped) against 0.11.0: used once;
+#   set 8 (default): twenty-four packages that judged the second 0.12.0 candidate (the `residual` input; not shipped)
+#   against 0.11.0: used once, so the next release decision needs a set 9;
+#   set 7: twenty-four packages that judged the first 0.12.0 candidate (not shipped) against 0.11.0: used once;
 #   set 6: twenty-four packages that chose 0.11.0 (the first with JPEG DCT-domain stego) over 0.10.0: used once;
 #   set 5: twenty-two packages that chose 0.10.0 over 0.9.0: used once;
 #   set 4: twelve packages scanned to choose between 0.8.0 and 0.9.0: used once;

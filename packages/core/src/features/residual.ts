@@ -1,11 +1,12 @@
 /**
- * The `residual` model input: LSB-replacement statistics that stay calm on the covers where the
- * plain WS estimate of `stats` (76..81) does not, and a test of how the three colour channels' LSBs
- * change together.
+ * The `residual` model input: LSB-replacement statistics that stay calmer than the plain WS
+ * estimate of `stats` (76..81) on icons and game art, and a test of how the three colour channels'
+ * LSBs change together. Still fooled: synthetic graphics whose thin lines or edges have values of
+ * one parity (scribus's grid-template previews: lines of 250 on white read as full embedding).
  *
  * 0..2  WS estimate (R, G, B) without saturated samples (0 and 255: their residual against the
- *       neighbours' mean has one sign whatever the LSB, which icons and game art are full of; Ker's
- *       revised WS leaves them out too), each residual clipped to +-4 (a flipped LSB moves it by 1)
+ *       neighbours' mean has one sign whatever the LSB, and icons and game art are full of them),
+ *       each residual clipped to +-4 (a flipped LSB moves it by 1; one speck outweighs thousands)
  * 3..5  the same sums as a self-normalised z-score, sign(z) log1p(|z|) / 4, so that a small but
  *       consistent rate over many samples is told from one large estimate from a few
  * 6..8  the WS estimate over textured samples only (the four neighbours span >= 2 levels): where
@@ -19,7 +20,7 @@
  */
 export const RESIDUAL_LEN = 12;
 
-/** Residuals are clipped to +-this: one outlier (a speck, a stray saturated sample) outweighs thousands of flips otherwise. */
+/** Residuals are clipped to +-this (0..8). */
 const RESIDUAL_CLIP = 4;
 /** The four neighbours' spread at or above which a sample counts as textured (6..8). */
 const TEXTURE_RANGE = 2;
