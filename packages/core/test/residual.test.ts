@@ -10,7 +10,7 @@ const replace = (v: Uint8Array, pick: (i: number) => boolean, seed = 7) => {
   return v.map((x, i) => (pick(i) ? (x & 0xfe) | (rand() < 0.5 ? 1 : 0) : x));
 };
 const extras = (rgb: Uint8Array, opts: { residual?: boolean } = {}) => {
-  const img = { format: 'png', mode: 'RGB', width: w, height: h, rgb, exif: new Uint8Array(0), text: [], end: 0, lossy: false, frames: 1, alpha: null, indices: null, palette: null };
+  const img = { format: 'png', pillowFormat: 'PNG', mode: 'RGB', width: w, height: h, rgb, exif: new Uint8Array(0), text: [], end: 0, lossy: false, frames: 1, alpha: null, indices: null, palette: null };
   return computeExtraInputs(img as DecodedImage, new Uint8Array(0), { found: null, candidates: [], skipped: [] }, opts);
 };
 const WS_ALL = [0, 1, 2];
