@@ -93,7 +93,7 @@ RUNS_NOTE = (
     "(78.07 %): keyed LSB 90 of 141 (69), LSB at a rate 46 of 110 (38), lsb-adaptive 5 of 115 (0), DCT 55 of 345 (79). "
     "Real tools on set 8's covers: 44 of 558 (28), stegosuite's PNGs at 0.4 bits per pixel 7 of 21 (1), no clean cover "
     "flagged by either. It fails the rule on set 8 (upper bound 0.13 %) and flags more generated clean files: this model "
-    "stays. The channel-coupling input did not clear the plymouth frames (set 7, rescanned after: 64 of the 187 flagged, "
+    "stays. The channel-coupling input did not clear the plymouth frames (set 7, rescanned after: 64 of plymouth's 187 images flagged, "
     "this model 61): no training file is clean with that pattern, so the model had no reason to use it. "
     "The sequential-path statistics "
     "gave +3.2 validation points (0.4.0); terminator-matched and UserComment statistics, an evidence skip path, per-value "
