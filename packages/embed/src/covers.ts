@@ -4,9 +4,10 @@ import type { Cover, RasterImage } from './image.js';
 /**
  * Synthetic clean covers for data generation and false-positive studies: the image statistics
  * that stress a keyless LSB extractor (pure noise, smooth gradients whose LSBs are periodic, flat
- * areas, ordered dithering, anti-aliased shapes with soft alpha, plasma) rather than pretty pictures.
+ * areas, ordered dithering, anti-aliased shapes with soft alpha, plasma, one-pixel line art, dithered
+ * grey under transparent pixels) rather than pretty pictures.
  */
-export const SYNTHETIC_KINDS = ['noise', 'gaussian', 'gradient', 'radial', 'flat', 'checker', 'stripes', 'plasma', 'shapes', 'blocks'] as const;
+export const SYNTHETIC_KINDS = ['noise', 'gaussian', 'gradient', 'radial', 'flat', 'checker', 'stripes', 'plasma', 'shapes', 'blocks', 'lineart', 'veiled'] as const;
 export type SyntheticKind = (typeof SYNTHETIC_KINDS)[number];
 
 const clamp = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
@@ -110,6 +111,64 @@ export function syntheticCover(rng: Rng, kind: SyntheticKind, width: number, hei
           const col = rng.bool(0.5) ? colour[rng.int(0, 3)]! : ([rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)] as const);
           const a = rng.pick([255, 255, 255, 0, rng.int(0, 255)]);
           for (let y = by; y < Math.min(h, by + bs); y++) for (let x = bx; x < Math.min(w, bx + bs); x++) for (let c = 0; c < ch; c++) set(x, y, c, c === 3 ? a : col[c]!);
+        }
+      break;
+    }
+    case 'lineart': {
+      // Charts, grids, layout and CAD previews: a flat background and one-pixel lines in one to three inks
+      // whose values have whatever parity they have (a residual-based LSB estimate reads lines of one
+      // parity as embedding).
+      const bg = rng.bool(0.6) ? ([255, 255, 255] as const) : colour[0]!;
+      const ink = Array.from({ length: rng.int(1, 3) }, () => {
+        const g = rng.int(0, 254);
+        return rng.bool(0.6) ? ([g, g, g] as const) : colour[1 + rng.int(0, 2)]!;
+      });
+      for (let i = 0; i < w * h; i++) for (let c = 0; c < ch; c++) data[i * ch + c] = c === 3 ? 255 : bg[c]!;
+      const line = (x0: number, y0: number, x1: number, y1: number, col: readonly number[]): void => {
+        for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) for (let c = 0; c < Math.min(3, ch); c++) set(x, y, c, col[c]!);
+      };
+      const step = rng.int(4, 32);
+      if (rng.bool(0.8)) {
+        for (let x = rng.int(0, step - 1), k = 0; x < w; x += step, k++) line(x, 0, x, h - 1, ink[k % ink.length]!);
+        for (let y = rng.int(0, step - 1), k = 0; y < h; y += step, k++) line(0, y, w - 1, y, ink[k % ink.length]!);
+      }
+      for (let r = rng.int(1, 6); r > 0; r--) {
+        // rectangle outlines (frames, boxes of a layout)
+        const x0 = rng.int(0, w - 1);
+        const y0 = rng.int(0, h - 1);
+        const x1 = rng.int(x0, w - 1);
+        const y1 = rng.int(y0, h - 1);
+        const col = ink[rng.int(0, ink.length - 1)]!;
+        line(x0, y0, x1, y0, col);
+        line(x0, y1, x1, y1, col);
+        line(x0, y0, x0, y1, col);
+        line(x1, y0, x1, y1, col);
+      }
+      break;
+    }
+    case 'veiled': {
+      // What transparent pixels hide: the RGB an exporter left there, here a dithered grey (R = G = B, two
+      // neighbouring levels at random; found under the transparent pixels of plymouth's spinner frames),
+      // under an opaque anti-aliased disc. Without alpha the veil is what one sees: dithered grey.
+      const v = rng.int(0, 254);
+      for (let i = 0; i < w * h; i++) {
+        const g = v + (rng.bool(0.5) ? 1 : 0);
+        for (let c = 0; c < ch; c++) data[i * ch + c] = c === 3 ? 0 : g;
+      }
+      const cx = rng.float() * w;
+      const cy = rng.float() * h;
+      const r = 2 + rng.float() * Math.max(w, h) * 0.3;
+      const col = colour[1]!;
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) {
+          const cov = Math.max(0, Math.min(1, r - Math.hypot(x + 0.5 - cx, y + 0.5 - cy) + 0.5));
+          if (cov <= 0) continue;
+          const o = (y * w + x) * ch;
+          if (ch === 4) {
+            // straight alpha: the colour is the disc's, its coverage goes to alpha
+            for (let c = 0; c < 3; c++) data[o + c] = col[c]!;
+            data[o + 3] = clamp(cov * 255);
+          } else for (let c = 0; c < Math.min(3, ch); c++) data[o + c] = clamp(data[o + c]! * (1 - cov) + col[c]! * cov);
         }
       break;
     }
